@@ -1,0 +1,30 @@
+package io.websocksy.api.backend;
+
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * Decides, per incoming WebSocket, which peer to connect to. Register an implementation as an OSGi
+ * service with the service property {@link #NAME}; a listener names the backend instance it uses
+ * ({@code backend = main}).
+ *
+ * <p>The bridge calls {@link #route(HandshakeRequest)} on its route executor, never on a network
+ * thread, so an implementation may block briefly (file or database look-ups); a slow answer delays
+ * only its own client. Implementations must be thread-safe.
+ */
+@ConsumerType
+public interface Backend {
+    /** Service property holding the backend instance's name, e.g. {@code main}. */
+    String NAME = "websocksy.backend.name";
+
+    /**
+     * Looks up the route of one connection.
+     *
+     * @param request the client's handshake
+     * @return a stage completing with the route, or with an empty optional for "no route" (the client
+     *     gets 404); completing exceptionally gives the client 500 and logs the cause
+     */
+    CompletionStage<Optional<Route>> route(HandshakeRequest request);
+}
