@@ -1,0 +1,275 @@
+package io.websocksy.bridge.internal;
+
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.websocksy.api.backend.Backend;
+import io.websocksy.api.backend.Route;
+import io.websocksy.api.framer.Framer;
+import io.websocksy.api.framer.FramerConfigException;
+import io.websocksy.api.framer.FramingState;
+
+/**
+ * The handshake phase of one client: handshake timeout counted from accept, RFC 6455 checks, route
+ * look-up on the route executor, framer open and peer connect, all before the {@code 101}; every
+ * failure is an HTTP status (SPEC 1) and one log line naming the cause. Nothing here blocks the event
+ * loop.
+ */
+final class UpgradeHandler extends ChannelInboundHandlerAdapter {
+    private final Listener listener;
+    private final ListenerSettings s;
+    private ScheduledFuture<?> handshakeTimer;
+    private ScheduledFuture<?> gatewayTimer;
+    private boolean headSeen;
+    private boolean finished;
+    private String what = "-";
+    private Channel peerChannel;
+    private FramingState openedState;
+
+    UpgradeHandler(Listener listener, ListenerSettings settings) {
+        this.listener = listener;
+        this.s = settings;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        handshakeTimer = ctx.executor().schedule(() -> {
+            if (!headSeen && ctx.channel().isOpen()) {
+                listener.rejected(ctx.channel(), what, 408, "no complete request within " + s.handshakeTimeout + " s");
+                ctx.close();
+            }
+        }, s.handshakeTimeout, TimeUnit.SECONDS);
+        ctx.read();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (headSeen) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        headSeen = true;
+        handshakeTimer.cancel(false);
+        if (msg instanceof HttpError) {
+            reject(ctx, ((HttpError) msg).status, ((HttpError) msg).getMessage());
+            return;
+        }
+        HttpHead head = (HttpHead) msg;
+        what = head.method + " " + (head.target.length() > 200 ? head.target.substring(0, 200) + "..." : head.target);
+        HandshakeValidator.Valid valid;
+        try {
+            valid = HandshakeValidator.validate(head, s.maxSubprotocols);
+        } catch (HttpError e) {
+            reject(ctx, e.status, e.getMessage());
+            return;
+        }
+        Request req = new Request(head, valid.subprotocols, (InetSocketAddress) ctx.channel().remoteAddress(), s.name);
+        ServiceTable.Entry<Backend> backend = listener.backends().lookup(s.backend);
+        if (backend == null) {
+            reject(ctx, 503, "no backend named '" + s.backend + "' is running");
+            return;
+        }
+        gatewayTimer = ctx.executor().schedule(() -> reject(ctx, 504,
+                "route and peer connect not done within " + s.connectTimeout + " s"), s.connectTimeout, TimeUnit.SECONDS);
+        try {
+            listener.transport().routeExecutor().execute(() -> {
+                CompletionStage<Optional<Route>> stage;
+                try {
+                    stage = backend.service.route(req);
+                } catch (Throwable t) {
+                    ctx.executor().execute(() -> routed(ctx, req, valid, backend, null, t));
+                    return;
+                }
+                stage.whenComplete((r, t) -> ctx.executor().execute(() -> routed(ctx, req, valid, backend, r, t)));
+            });
+        } catch (RejectedExecutionException e) {
+            reject(ctx, 503, "route executor saturated");
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (!headSeen) {
+            ctx.read();
+        }
+    }
+
+    private void routed(ChannelHandlerContext ctx, Request req, HandshakeValidator.Valid valid,
+            ServiceTable.Entry<Backend> backend, Optional<Route> result, Throwable failure) {
+        if (finished || !ctx.channel().isActive()) {
+            return;
+        }
+        if (failure != null) {
+            reject(ctx, 500, "backend '" + backend.name + "' failed: " + failure);
+            return;
+        }
+        if (result == null || result.isEmpty()) {
+            reject(ctx, 404, "backend '" + backend.name + "' has no route for " + req.path());
+            return;
+        }
+        Route route = result.get();
+        String proto = route.subprotocol().orElse(null);
+        if (proto != null) {
+            String offered = null;
+            for (String o : req.subprotocols()) {
+                if (o.equalsIgnoreCase(proto)) {
+                    offered = o;
+                    break;
+                }
+            }
+            if (offered == null) {
+                reject(ctx, 500, "backend '" + backend.name + "' chose subprotocol '" + proto
+                        + "' which the client did not offer");
+                return;
+            }
+            route = Route.to(route.peer()).framer(route.framer()).framerConfig(route.framerConfig())
+                    .subprotocol(offered).build();
+        }
+        ServiceTable.Entry<Framer> framer = listener.framers().lookup(route.framer());
+        if (framer == null) {
+            reject(ctx, 503, "framer '" + route.framer() + "' is not installed");
+            return;
+        }
+        try {
+            openedState = framer.service.open(route.framerConfig());
+            if (openedState == null) {
+                throw new FramerConfigException("open() returned null");
+            }
+        } catch (FramerConfigException e) {
+            reject(ctx, 500, "framer '" + route.framer() + "' rejects config '" + route.framerConfig() + "': "
+                    + e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            reject(ctx, 500, "framer '" + route.framer() + "' failed to open: " + e);
+            return;
+        }
+        if (!route.peer().isComplete()) {
+            reject(ctx, 502, "peer address " + route.peer() + " has no port");
+            return;
+        }
+        Connection conn = new Connection(listener.connections().nextId(), s, ctx.channel(), req, route, framer,
+                backend.ref, openedState);
+        ChannelFuture f;
+        try {
+            f = PeerConnector.connect(listener.transport(), ctx.channel().eventLoop(), conn, s.connectTimeout * 1000);
+        } catch (PeerConnector.UnsupportedTransportException e) {
+            reject(ctx, 502, "cannot connect " + route.peer() + ": " + e.getMessage());
+            return;
+        }
+        peerChannel = f.channel();
+        openedState = null; // owned by the peer pipeline, which closes it with the channel
+        Route r = route;
+        f.addListener(done -> {
+            if (finished || !ctx.channel().isActive()) {
+                f.channel().close();
+                return;
+            }
+            if (!done.isSuccess()) {
+                Throwable c = done.cause();
+                int status = isTimeout(c) ? 504 : 502;
+                reject(ctx, status, "cannot connect " + r.peer() + ": " + describe(c));
+                return;
+            }
+            upgrade(ctx, conn, valid, r);
+        });
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, Connection conn, HandshakeValidator.Valid valid, Route route) {
+        finished = true;
+        cancelTimers();
+        peerChannel = null;
+        ctx.write(Responses.switching(ctx.alloc(), HandshakeValidator.accept(valid.key),
+                route.subprotocol().orElse(null)));
+        listener.connections().add(conn);
+        ListenerPipelines.upgrade(ctx.pipeline(), conn);
+        conn.started();
+        Channel ch = conn.clientChannel();
+        ch.flush();
+        ch.read();
+    }
+
+    static boolean isTimeout(Throwable c) {
+        for (Throwable t = c; t != null; t = t.getCause()) {
+            if (t instanceof ConnectTimeoutException || t.getClass().getSimpleName().contains("Timeout")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String describe(Throwable c) {
+        if (c instanceof UnknownHostException) {
+            return "unknown host (" + c.getMessage() + ")";
+        }
+        if (c instanceof ConnectException) {
+            return "connection refused (" + c.getMessage() + ")";
+        }
+        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    }
+
+    private void reject(ChannelHandlerContext ctx, int status, String cause) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        cancelTimers();
+        release();
+        listener.rejected(ctx.channel(), what, status, cause);
+        if (ctx.channel().isActive()) {
+            Responses.error(ctx.channel(), status);
+        }
+    }
+
+    private void cancelTimers() {
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+        }
+        if (gatewayTimer != null) {
+            gatewayTimer.cancel(false);
+        }
+    }
+
+    private void release() {
+        if (peerChannel != null) {
+            peerChannel.close(); // its pipeline closes the framing state
+            peerChannel = null;
+            openedState = null;
+        }
+        if (openedState != null) {
+            openedState.close();
+            openedState = null;
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (!finished) {
+            finished = true;
+            cancelTimers();
+            release();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!finished) {
+            finished = true;
+            cancelTimers();
+            release();
+        }
+        ctx.close();
+    }
+}
