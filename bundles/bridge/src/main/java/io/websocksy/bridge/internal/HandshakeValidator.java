@@ -42,7 +42,9 @@ final class HandshakeValidator {
         if (h.all("host").size() != 1 || h.first("host").isEmpty()) {
             throw new HttpError(400, h.all("host").isEmpty() ? "missing Host" : "Host must be given exactly once");
         }
-        if (!h.all("content-length").isEmpty() || !h.all("transfer-encoding").isEmpty()) {
+        List<String> lengths = h.all("content-length");
+        boolean emptyBody = lengths.isEmpty() || (lengths.size() == 1 && lengths.get(0).equals("0"));
+        if (!emptyBody || !h.all("transfer-encoding").isEmpty()) {
             throw new HttpError(400, "upgrade request with a body (Content-Length / Transfer-Encoding)");
         }
         if (!h.hasToken("upgrade", "websocket")) {
