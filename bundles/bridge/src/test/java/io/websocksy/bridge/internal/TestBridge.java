@@ -12,6 +12,8 @@ import io.websocksy.api.backend.HandshakeRequest;
 import io.websocksy.api.backend.Route;
 import io.websocksy.api.framer.Decision;
 import io.websocksy.api.framer.Framer;
+import io.websocksy.api.framer.FramingState;
+import java.nio.ByteBuffer;
 import io.websocksy.api.framer.Utf8;
 
 /** The bridge's components wired by hand (no OSGi), bound to a free loopback port. */
@@ -37,9 +39,17 @@ final class TestBridge implements AutoCloseable {
         props.put("port", "0");
         props.put("backend", "main");
         props.putAll(extra);
-        framer("auto", cfg -> buf -> buf.hasRemaining()
-                ? (Utf8.isValid(buf) ? Decision.text(buf.remaining()) : Decision.binary(buf.remaining()))
-                : Decision.needMore());
+        framer("auto", cfg -> new FramingState() {
+            @Override
+            public Decision next(ByteBuffer buf) {
+                return buf.hasRemaining() ? datagram(buf) : Decision.needMore();
+            }
+
+            @Override
+            public Decision datagram(ByteBuffer buf) {
+                return Utf8.isValid(buf) ? Decision.text(buf.remaining()) : Decision.binary(buf.remaining());
+            }
+        });
         framer("binary", cfg -> buf -> buf.hasRemaining() ? Decision.binary(buf.remaining()) : Decision.needMore());
         listener.activate(props);
     }
