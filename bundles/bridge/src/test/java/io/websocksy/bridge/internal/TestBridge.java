@@ -25,8 +25,12 @@ final class TestBridge implements AutoCloseable {
     final Listener listener = new Listener();
 
     TestBridge(Map<String, Object> extra) throws Exception {
+        this(extra, Map.of());
+    }
+
+    TestBridge(Map<String, Object> extra, Map<String, Object> transportProps) throws Exception {
         LeakGuard.install();
-        transport.activate(new HashMap<>());
+        transport.activate(new HashMap<>(transportProps));
         set(framers, "connections", connections);
         set(backends, "connections", connections);
         set(listener, "transport", transport);

@@ -1,0 +1,134 @@
+package io.websocksy.bridge.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.websocksy.api.backend.Route;
+import io.websocksy.api.peer.PeerAddress;
+
+/** Connect timeout (504), DNS failure (502), handshake timeout and keep-alive. */
+class TimeoutsTest {
+    private TestBridge bridge;
+
+    @AfterEach
+    void tearDown() {
+        if (bridge != null) {
+            bridge.close();
+        }
+        LeakGuard.assertNoLeaks();
+    }
+
+    private static String statusOf(int port) throws Exception {
+        try (RawClient c = new RawClient(port)) {
+            c.send(RawClient.upgrade("/"));
+            String head = c.head();
+            assertTrue(c.closedByServer());
+            return head;
+        }
+    }
+
+    @Test
+    void blackholedPeerGets504AfterConnectTimeout() throws Exception {
+        // a listener whose accept queue is full drops further SYNs: the connect hangs (loopback only)
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<Socket> fillers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                Socket s = new Socket();
+                try {
+                    s.connect(full.getLocalSocketAddress(), 200);
+                    fillers.add(s);
+                } catch (Exception e) {
+                    s.close();
+                    break; // queue is full now
+                }
+            }
+            bridge = new TestBridge(Map.of("ping", "0", "connect-timeout", "1"));
+            bridge.backend("main", req -> Optional.of(Route.to(
+                    PeerAddress.parse("tcp://127.0.0.1:" + full.getLocalPort())).build()));
+            long t0 = System.nanoTime();
+            String head = statusOf(bridge.port());
+            assertTrue(head.startsWith("HTTP/1.1 504 "), head);
+            assertTrue(System.nanoTime() - t0 < 5_000_000_000L);
+            for (Socket s : fillers) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void unknownHostGets502() throws Exception {
+        try (StubDns dns = new StubDns(0)) {
+            bridge = new TestBridge(Map.of("ping", "0"), Map.of("dns-servers", dns.address()));
+            bridge.backend("main", req -> Optional.of(Route.to(PeerAddress.parse("tcp://no-such-host.invalid:9")).build()));
+            String head = statusOf(bridge.port());
+            assertTrue(head.startsWith("HTTP/1.1 502 "), head);
+        }
+    }
+
+    @Test
+    void slowDnsGets504WithoutBlockingOthers() throws Exception {
+        try (StubDns dns = new StubDns(4000)) {
+            bridge = new TestBridge(Map.of("ping", "0", "connect-timeout", "1"), Map.of("dns-servers", dns.address(),
+                    "worker-threads", "1"));
+            bridge.backend("main", req -> Optional.of(Route.to(PeerAddress.parse(
+                    req.endpoint().equals("slow") ? "tcp://slow.example.invalid:9" : "tcp://127.0.0.1:1")).build()));
+            Thread slow = new Thread(() -> {
+                try (RawClient c = new RawClient(bridge.port())) {
+                    c.send(RawClient.upgrade("/slow"));
+                    c.head();
+                } catch (Exception e) {
+                    // checked below
+                }
+            });
+            slow.start();
+            Thread.sleep(100);
+            // with a single event loop, another client is still answered at once
+            long t0 = System.nanoTime();
+            assertTrue(statusOf(bridge.port()).startsWith("HTTP/1.1 502 "));
+            assertTrue(System.nanoTime() - t0 < 900_000_000L, "event loop blocked by DNS");
+            slow.join(10_000);
+        }
+    }
+
+    @Test
+    void silentClientIsClosedAtTheHandshakeTimeout() throws Exception {
+        bridge = new TestBridge(Map.of("ping", "0", "handshake-timeout", "1"));
+        bridge.backend("main", req -> Optional.empty());
+        try (RawClient c = new RawClient(bridge.port())) {
+            c.send("GET / HTTP/1.1\r\nHost: x\r\n");
+            long t0 = System.nanoTime();
+            assertTrue(c.closedByServer());
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < 3000, "closed after " + ms + " ms");
+        }
+    }
+
+    @Test
+    void unansweredPingClosesWith1001() throws Exception {
+        try (ServerSocket echo = Peers.tcpEcho()) {
+            bridge = new TestBridge(Map.of("ping", "1"));
+            bridge.backend("main", req -> Optional.of(Route.to(
+                    PeerAddress.parse("tcp://127.0.0.1:" + echo.getLocalPort())).build()));
+            try (RawClient c = new RawClient(bridge.port())) {
+                c.send(RawClient.upgrade("/"));
+                assertTrue(c.head().startsWith("HTTP/1.1 101 "));
+                RawClient.Frame ping = c.readFrame();
+                assertEquals(0x9, ping.opcode);
+                RawClient.Frame close = c.readFrame(); // we never answer
+                assertEquals(0x8, close.opcode);
+                assertEquals(1001, close.closeCode());
+            }
+        }
+    }
+}
