@@ -61,6 +61,9 @@ public final class Connection {
     private volatile long lastClientRead = System.nanoTime();
 
     private boolean upgraded;
+    /** Frames and EOF from the peer that arrive before the 101 is written; replayed by {@link #started()}. */
+    private java.util.ArrayDeque<WebSocketFrame> early;
+    private boolean peerEndedEarly;
     private boolean closeSent;
     private boolean closeReceived;
     private int closeCode = 1006;
@@ -191,10 +194,35 @@ public final class Connection {
                 route.subprotocol().orElse("-"));
         client.closeFuture().addListener(f -> clientClosed());
         peer.closeFuture().addListener(f -> peerChannelClosed());
-        peer.read();
+        if (early != null) {
+            for (WebSocketFrame f; (f = early.poll()) != null;) {
+                toClient(f);
+            }
+            early = null;
+        }
+        if (peerEndedEarly) {
+            peerInactive();
+        } else {
+            peer.read();
+        }
+    }
+
+    /** The handshake failed after the peer was connected: drop what the peer sent early. */
+    void abandon() {
+        if (early != null) {
+            early.forEach(WebSocketFrame::release);
+            early = null;
+        }
+        if (peer != null) {
+            peer.close();
+        }
     }
 
     private void clientClosed() {
+        if (early != null) {
+            early.forEach(WebSocketFrame::release);
+            early = null;
+        }
         cancel(forceClose);
         cancel(clientStall);
         if (pendingPong != null) {
@@ -432,6 +460,13 @@ public final class Connection {
     // ---------------------------------------------------------------- peer -> client
 
     void toClient(WebSocketFrame frame) {
+        if (!upgraded) {
+            if (early == null) {
+                early = new java.util.ArrayDeque<>(2);
+            }
+            early.add(frame);
+            return;
+        }
         if (closeSent || !client.isActive()) {
             frame.release();
             return;
@@ -470,6 +505,7 @@ public final class Connection {
     /** The peer's stream ended (after the framer flushed what it held). */
     void peerInactive() {
         if (!upgraded) {
+            peerEndedEarly = true;
             return;
         }
         if (peerFailed) {

@@ -36,6 +36,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
     private boolean finished;
     private String what = "-";
     private Channel peerChannel;
+    private Connection pending;
     private FramingState openedState;
 
     UpgradeHandler(Listener listener, ListenerSettings settings) {
@@ -169,6 +170,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         peerChannel = f.channel();
+        pending = conn;
         openedState = null; // owned by the peer pipeline, which closes it with the channel
         Route r = route;
         f.addListener(done -> {
@@ -190,6 +192,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
         finished = true;
         cancelTimers();
         peerChannel = null;
+        pending = null;
         ctx.write(Responses.switching(ctx.alloc(), HandshakeValidator.accept(valid.key),
                 route.subprotocol().orElse(null)));
         listener.connections().add(conn);
@@ -242,8 +245,12 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void release() {
+        if (pending != null) {
+            pending.abandon(); // closes the peer channel, whose pipeline closes the framing state
+            pending = null;
+        }
         if (peerChannel != null) {
-            peerChannel.close(); // its pipeline closes the framing state
+            peerChannel.close();
             peerChannel = null;
             openedState = null;
         }

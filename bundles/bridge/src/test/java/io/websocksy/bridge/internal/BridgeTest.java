@@ -206,6 +206,69 @@ class BridgeTest {
         assertTrue(status(RawClient.upgrade("/refused")).startsWith("HTTP/1.1 502 "));
     }
 
+    private RawClient upgraded() throws Exception {
+        RawClient c = new RawClient(bridge.port());
+        c.send(RawClient.upgrade("/"));
+        assertTrue(c.head().startsWith("HTTP/1.1 101 "));
+        return c;
+    }
+
+    private void assertClosedWith(RawClient c, int code) throws Exception {
+        RawClient.Frame f = c.readFrame();
+        while (f != null && f.opcode != 0x8) {
+            f = c.readFrame();
+        }
+        assertNotNull(f, "no close frame");
+        assertEquals(code, f.closeCode());
+        assertTrue(c.closedByServer());
+    }
+
+    @Test
+    void unmaskedFrameCloses1002() throws Exception {
+        try (RawClient c = upgraded()) {
+            c.out.write(new byte[] {(byte) 0x81, 0x02, 'h', 'i'});
+            c.out.flush();
+            assertClosedWith(c, 1002);
+        }
+    }
+
+    @Test
+    void reservedBitsClose1002() throws Exception {
+        try (RawClient c = upgraded()) {
+            c.frame(0x40 | 0x1, true, "x".getBytes(StandardCharsets.US_ASCII));
+            assertClosedWith(c, 1002);
+        }
+    }
+
+    @Test
+    void invalidUtf8TextCloses1007() throws Exception {
+        try (RawClient c = upgraded()) {
+            c.frame(0x1, true, new byte[] {(byte) 0xC0, (byte) 0xAF});
+            assertClosedWith(c, 1007);
+        }
+    }
+
+    @Test
+    void oversizedFrameCloses1009FromTheHeader() throws Exception {
+        try (RawClient c = upgraded()) {
+            // declares 2^40 bytes; only the header is sent
+            c.out.write(new byte[] {(byte) 0x82, (byte) 0xFF, 0, 0, 1, 0, 0, 0, 0, 0, 1, 2, 3, 4});
+            c.out.flush();
+            assertClosedWith(c, 1009);
+        }
+    }
+
+    @Test
+    void pingIsAnsweredWithSamePayload() throws Exception {
+        try (RawClient c = upgraded()) {
+            c.frame(0x9, true, new byte[] {1, 2, 3});
+            RawClient.Frame f = c.readFrame();
+            assertEquals(0xA, f.opcode);
+            assertEquals(3, f.payload.length);
+            assertEquals(2, f.payload[1]);
+        }
+    }
+
     static void waitFor(java.util.function.BooleanSupplier cond) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!cond.getAsBoolean()) {
