@@ -1,0 +1,125 @@
+package io.websocksy.backend.defaults.internal;
+
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.osgi.annotation.bundle.Capability;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.websocksy.api.backend.Backend;
+import io.websocksy.api.backend.HandshakeRequest;
+import io.websocksy.api.backend.Route;
+
+/**
+ * The default backend (SPEC 5.1): every connection goes to the same peer. One instance per factory
+ * configuration {@code websocksy.backend.default~<instance>}.
+ *
+ * <p>The component registers its {@link Backend} service itself rather than through DS: the user-facing
+ * key is {@code name}, but the bridge finds backends by the service property {@link Backend#NAME}, and a
+ * {@code @Modified} that rejects a bad value must leave that property alone (SCR would still update
+ * DS-managed service properties after a failed modify). {@code @Capability} still declares the service in
+ * the manifest, as DS would, for resolvers and repository indexes.
+ */
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=io.websocksy.api.backend.Backend",
+        uses = Backend.class)
+@Component(
+        configurationPid = DefaultBackendComponent.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true,
+        service = {})
+@Designate(ocd = Config.class, factory = true)
+public final class DefaultBackendComponent implements Backend {
+    static final String PID = "websocksy.backend.default";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultBackendComponent.class);
+
+    /** The current settings; replaced as a whole, read without locking by {@link #route}. */
+    private volatile DefaultRoute settings;
+    private ServiceRegistration<Backend> registration; // guarded by this
+    private String pid = PID;                          // guarded by this
+
+    @Activate
+    synchronized void activate(BundleContext context, Config config, Map<String, Object> properties) {
+        pid = pidOf(properties);
+        DefaultRoute s = validate(config);
+        settings = s;
+        registration = context.registerService(Backend.class, this, serviceProperties(s));
+        LOG.info("{}: default backend active: {}", pid, s.describe());
+    }
+
+    /**
+     * Applies a changed configuration. Everything is validated first; a bad value is logged, thrown (SCR
+     * logs it too) and leaves the previous settings serving.
+     */
+    @Modified
+    synchronized void modified(Config config, Map<String, Object> properties) {
+        pid = pidOf(properties);
+        DefaultRoute s = validate(config);
+        DefaultRoute old = settings;
+        settings = s;
+        if (registration != null && !s.name().equals(old.name())) {
+            registration.setProperties(serviceProperties(s));
+        }
+        LOG.info("{}: default backend modified: {}", pid, s.describe());
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        if (registration != null) {
+            try {
+                registration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the bundle is stopping and the framework unregistered it already
+            }
+            registration = null;
+        }
+        LOG.info("{}: default backend stopped", pid);
+    }
+
+    @Override
+    public CompletionStage<Optional<Route>> route(HandshakeRequest request) {
+        return CompletableFuture.completedFuture(Optional.of(settings.route(request)));
+    }
+
+    private DefaultRoute validate(Config config) {
+        DefaultRoute s;
+        try {
+            s = DefaultRoute.parse(config);
+        } catch (IllegalArgumentException e) {
+            String msg = pid + ": " + e.getMessage() + (settings == null ? "" : "; keeping the previous configuration");
+            LOG.error(msg);
+            throw new IllegalArgumentException(msg, e);
+        }
+        for (String w : s.warnings()) {
+            LOG.warn("{}: {}", pid, w);
+        }
+        return s;
+    }
+
+    private static Dictionary<String, Object> serviceProperties(DefaultRoute s) {
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(Backend.NAME, s.name());
+        return props;
+    }
+
+    private static String pidOf(Map<String, Object> properties) {
+        Object p = properties.get("service.pid");
+        if (p == null) {
+            p = properties.get("component.name");
+        }
+        return p == null ? PID : String.valueOf(p);
+    }
+}
