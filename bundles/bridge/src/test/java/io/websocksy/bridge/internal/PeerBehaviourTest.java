@@ -219,4 +219,49 @@ class PeerBehaviourTest {
             }
         }
     }
+
+    @Test
+    void slowPeerPausesTheClientAndLosesNothing() throws Exception {
+        long total = 64L << 20;
+        AtomicReference<byte[]> received = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
+        try (ServerSocket ss = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try (Socket s = ss.accept(); InputStream in = s.getInputStream()) {
+                    Thread.sleep(1500); // do not read at first: the bridge must stop reading the client
+                    MessageDigest md = MessageDigest.getInstance("SHA-256");
+                    byte[] b = new byte[65536];
+                    int n;
+                    while ((n = in.read(b)) >= 0) {
+                        md.update(b, 0, n);
+                        if (count.addAndGet(n) == total) {
+                            break;
+                        }
+                    }
+                    received.set(md.digest());
+                } catch (Exception e) {
+                    // ignore
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            routeTo("tcp://127.0.0.1:" + ss.getLocalPort());
+            try (RawClient c = open()) {
+                MessageDigest md = MessageDigest.getInstance("SHA-256");
+                Random r = new Random(7);
+                byte[] chunk = new byte[60000];
+                for (long n = 0; n < total;) {
+                    int len = (int) Math.min(chunk.length, total - n);
+                    byte[] part = len == chunk.length ? chunk : new byte[len];
+                    r.nextBytes(part);
+                    md.update(part);
+                    c.frame(0x2, true, part);
+                    n += len;
+                }
+                BridgeTest.waitFor(() -> received.get() != null);
+                assertEquals(total, count.get());
+                assertArrayEquals(md.digest(), received.get());
+            }
+        }
+    }
 }
