@@ -42,6 +42,7 @@ public final class Bridge implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
 
     public Bridge(BundleContext ctx, ConfigurationAdmin cm) {
+        Leaks.watch();
         this.ctx = ctx;
         this.cm = cm;
     }
@@ -192,5 +193,6 @@ public final class Bridge implements AutoCloseable {
         if (first != null) {
             throw first;
         }
+        Leaks.assertNone();
     }
 }

@@ -76,12 +76,13 @@ final class ServiceTable<S> {
     /** @return true when the removed entry was the live one of its name */
     synchronized boolean remove(ServiceReference<S> ref) {
         for (Map.Entry<String, TreeMap<ServiceReference<S>, Entry<S>>> e : byName.entrySet()) {
+            String name = e.getKey(); // read before removing: TreeMap reuses the entry for its successor
             TreeMap<ServiceReference<S>, Entry<S>> m = e.getValue();
             Entry<S> live = m.isEmpty() ? null : m.firstEntry().getValue();
             if (m.remove(ref) != null) {
                 if (m.isEmpty()) {
-                    byName.remove(e.getKey());
-                    log.info("{} '{}' gone", kind, e.getKey());
+                    byName.remove(name);
+                    log.info("{} '{}' gone", kind, name);
                 }
                 return live != null && live.ref.equals(ref);
             }
