@@ -131,4 +131,48 @@ class TimeoutsTest {
             }
         }
     }
+
+    @Test
+    void stalledClientIsClosedAfterWriteTimeoutAndThePeerWithIt() throws Exception {
+        java.util.concurrent.CountDownLatch peerClosed = new java.util.concurrent.CountDownLatch(1);
+        try (ServerSocket ss = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try (Socket s = ss.accept()) {
+                    byte[] b = new byte[65536];
+                    s.setSoTimeout(20_000);
+                    // write until the bridge stops reading us, then wait for it to close us
+                    Thread writer = new Thread(() -> {
+                        try {
+                            while (true) {
+                                s.getOutputStream().write(b);
+                            }
+                        } catch (Exception e) {
+                            // closed
+                        }
+                    });
+                    writer.setDaemon(true);
+                    writer.start();
+                    while (s.getInputStream().read(b) >= 0) {
+                        // drain
+                    }
+                    peerClosed.countDown();
+                } catch (Exception e) {
+                    peerClosed.countDown();
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            bridge = new TestBridge(Map.of("ping", "0", "write-timeout", "1"));
+            bridge.backend("main", req -> Optional.of(Route.to(
+                    PeerAddress.parse("tcp://127.0.0.1:" + ss.getLocalPort())).framer("binary").build()));
+            try (RawClient c = new RawClient(bridge.port())) {
+                c.socket.setReceiveBufferSize(8192);
+                c.send(RawClient.upgrade("/"));
+                assertTrue(c.head().startsWith("HTTP/1.1 101 "));
+                // never read: the bridge's writes to us stall
+                assertTrue(peerClosed.await(15, java.util.concurrent.TimeUnit.SECONDS), "peer not closed");
+                BridgeTest.waitFor(() -> bridge.connections.size() == 0);
+            }
+        }
+    }
 }
