@@ -1,11 +1,9 @@
 package io.websocksy.itests;
 
-import static io.websocksy.itests.support.WebsocksyOptions.websocksyRuntime;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
-import static org.ops4j.pax.exam.CoreOptions.options;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,25 +15,14 @@ import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import javax.inject.Inject;
-
-import org.junit.After;
-import org.junit.AfterClass;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.ConfigurationAdmin;
 
-import io.websocksy.itests.support.Bridge;
 import io.websocksy.itests.support.RawHttp.Request;
 import io.websocksy.itests.support.RawWs;
-import io.websocksy.itests.support.StubDns;
 import io.websocksy.itests.support.TcpPeer;
 import io.websocksy.itests.support.WsClient;
 import io.websocksy.itests.support.WsClient.Closed;
@@ -44,38 +31,10 @@ import io.websocksy.itests.support.WsClient.Msg;
 /** SPEC §2 "Closing" / RELIABILITY C1, C9, P10. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class CloseIT {
-    private static StubDns dns;
-
-    @Inject
-    private BundleContext ctx;
-    @Inject
-    private ConfigurationAdmin cm;
-
-    private Bridge bridge;
-
-    @Configuration
-    public Option[] config() throws IOException {
-        dns = new StubDns();
-        return options(websocksyRuntime(dns.port()));
-    }
-
-    @AfterClass
-    public static void stopDns() {
-        if (dns != null) {
-            dns.close();
-        }
-    }
-
-    @Before
-    public void setUp() {
-        bridge = new Bridge(ctx, cm);
-        bridge.awaitFramers("auto");
-    }
-
-    @After
-    public void tearDown() throws Exception {
-        bridge.close();
+public class CloseIT extends BridgeTestBase {
+    @Override
+    protected String[] framers() {
+        return new String[] {"auto"};
     }
 
     @Test

@@ -1,11 +1,8 @@
 package io.websocksy.itests;
 
-import static io.websocksy.itests.support.WebsocksyOptions.websocksyRuntime;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.options;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.BufferPoolMXBean;
@@ -16,7 +13,6 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -26,23 +22,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-import javax.inject.Inject;
-
-import org.junit.After;
-import org.junit.AfterClass;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.ConfigurationAdmin;
 
-import io.websocksy.itests.support.Bridge;
-import io.websocksy.itests.support.StubDns;
 import io.websocksy.itests.support.TcpPeer;
 
 /**
@@ -51,46 +36,18 @@ import io.websocksy.itests.support.TcpPeer;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class FlowControlIT {
+public class FlowControlIT extends BridgeTestBase {
+    @Override
+    protected String[] framers() {
+        return new String[] {"binary"};
+    }
+
     static final long TOTAL = 1L << 30;                  // 1 GiB
     static final int CHUNK = 256 * 1024;
     static final long PAUSE_AT = 64L << 20;              // stop reading after 64 MiB
     static final long PAUSE_MILLIS = 10_000;
     static final long MEMORY_SLACK = 64L << 20;          // baseline + 64 MiB
     static final long SEED = 0x5eed;
-
-    private static StubDns dns;
-
-    @Inject
-    private BundleContext ctx;
-    @Inject
-    private ConfigurationAdmin cm;
-
-    private Bridge bridge;
-
-    @Configuration
-    public Option[] config() throws IOException {
-        dns = new StubDns();
-        return options(websocksyRuntime(dns.port()));
-    }
-
-    @AfterClass
-    public static void stopDns() {
-        if (dns != null) {
-            dns.close();
-        }
-    }
-
-    @Before
-    public void setUp() {
-        bridge = new Bridge(ctx, cm);
-        bridge.awaitFramers("binary");
-    }
-
-    @After
-    public void tearDown() throws Exception {
-        bridge.close();
-    }
 
     /** Deterministic pseudo-random stream, the same on both sides. */
     static final class Source {

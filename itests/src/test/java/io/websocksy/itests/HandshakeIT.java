@@ -1,31 +1,21 @@
 package io.websocksy.itests;
 
-import static io.websocksy.itests.support.WebsocksyOptions.websocksyRuntime;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.options;
 
 import java.io.IOException;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-import javax.inject.Inject;
-
-import org.junit.After;
-import org.junit.AfterClass;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.ConfigurationAdmin;
 
 import io.websocksy.api.backend.Route;
 import io.websocksy.api.peer.PeerAddress;
@@ -36,49 +26,26 @@ import io.websocksy.itests.support.Ports;
 import io.websocksy.itests.support.RawHttp;
 import io.websocksy.itests.support.RawHttp.Request;
 import io.websocksy.itests.support.RawHttp.Response;
-import io.websocksy.itests.support.StubDns;
 import io.websocksy.itests.support.TcpPeer;
 
 /** SPEC §1 / RELIABILITY H, P: the opening handshake and every HTTP error answer. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class HandshakeIT {
+public class HandshakeIT extends BridgeTestBase {
+    @Override
+    protected String[] framers() {
+        return new String[] {"auto"};
+    }
+
     /** Driver side: runs for the whole class, on 127.0.0.1 only. */
-    private static StubDns dns;
 
-    @Inject
-    private BundleContext ctx;
-    @Inject
-    private ConfigurationAdmin cm;
-
-    private Bridge bridge;
     private TcpPeer echo;
     private int port;
 
-    @Configuration
-    public Option[] config() throws IOException {
-        dns = new StubDns();
-        return options(websocksyRuntime(dns.port()));
-    }
-
-    @AfterClass
-    public static void stopDns() {
-        if (dns != null) {
-            dns.close();
-        }
-    }
-
     @Before
     public void setUp() throws Exception {
-        bridge = new Bridge(ctx, cm);
-        bridge.awaitFramers("auto");
         echo = bridge.track(TcpPeer.echo());
         port = bridge.listener(bridge.defaultBackend(echo.address()));
-    }
-
-    @After
-    public void tearDown() throws Exception {
-        bridge.close();
     }
 
     /** INV-4: no 101, valid HTTP/1.1 status line, Content-Length, Connection: close, TCP closed after. */

@@ -1,33 +1,19 @@
 package io.websocksy.itests;
 
-import static io.websocksy.itests.support.WebsocksyOptions.websocksyRuntime;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.options;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.SplittableRandom;
 
-import javax.inject.Inject;
-
-import org.junit.After;
-import org.junit.AfterClass;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.ConfigurationAdmin;
 
-import io.websocksy.itests.support.Bridge;
-import io.websocksy.itests.support.StubDns;
 import io.websocksy.itests.support.TcpPeer;
 import io.websocksy.itests.support.UdpEchoPeer;
 import io.websocksy.itests.support.UnixDgramEchoPeer;
@@ -38,40 +24,13 @@ import io.websocksy.itests.support.WsClient.Msg;
 /** SPEC §2, §3: messages through every peer transport. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class TransportsIT {
+public class TransportsIT extends BridgeTestBase {
+    @Override
+    protected String[] framers() {
+        return new String[] {"auto", "binary"};
+    }
+
     private static final Duration T = Duration.ofSeconds(10);
-    private static StubDns dns;
-
-    @Inject
-    private BundleContext ctx;
-    @Inject
-    private ConfigurationAdmin cm;
-
-    private Bridge bridge;
-
-    @Configuration
-    public Option[] config() throws IOException {
-        dns = new StubDns();
-        return options(websocksyRuntime(dns.port()));
-    }
-
-    @AfterClass
-    public static void stopDns() {
-        if (dns != null) {
-            dns.close();
-        }
-    }
-
-    @Before
-    public void setUp() {
-        bridge = new Bridge(ctx, cm);
-        bridge.awaitFramers("auto", "binary");
-    }
-
-    @After
-    public void tearDown() throws Exception {
-        bridge.close();
-    }
 
     private void assertTextEcho(String peerAddress) throws Exception {
         int port = bridge.listener(bridge.defaultBackend(peerAddress));
