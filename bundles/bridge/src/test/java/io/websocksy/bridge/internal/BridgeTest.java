@@ -224,6 +224,21 @@ class BridgeTest {
     }
 
     @Test
+    void handshakeSentOneBytePerSegmentSucceeds() throws Exception {
+        try (RawClient c = new RawClient(bridge.port())) {
+            c.socket.setTcpNoDelay(true);
+            for (byte b : RawClient.upgrade("/").getBytes(StandardCharsets.ISO_8859_1)) {
+                c.out.write(b);
+                c.out.flush();
+            }
+            String head = c.head();
+            assertTrue(head.startsWith("HTTP/1.1 101 "), head);
+            c.frame(0x1, true, "hi".getBytes(StandardCharsets.UTF_8));
+            assertEquals("hi", c.readFrame().text());
+        }
+    }
+
+    @Test
     void unmaskedFrameCloses1002() throws Exception {
         try (RawClient c = upgraded()) {
             c.out.write(new byte[] {(byte) 0x81, 0x02, 'h', 'i'});
