@@ -22,7 +22,8 @@ public interface FramingState {
      *
      * @param buffered read-only view of all bytes buffered for this connection (may be empty)
      * @return the decision; emitting or discarding more bytes than {@code buffered.remaining()} is a
-     *     framer bug and closes the connection with 1011
+     *     framer bug and closes the connection with 1011; a zero-length text or binary decision
+     *     consumes nothing and is taken as {@link Decision#needMore()}
      */
     Decision next(ByteBuffer buffered);
 

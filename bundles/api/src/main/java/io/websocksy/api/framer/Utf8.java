@@ -16,7 +16,8 @@ public final class Utf8 {
     /**
      * Checks {@code length} bytes of {@code buf} starting at absolute index {@code from}.
      *
-     * @param buf bytes to check (position and limit are not used or changed)
+     * @param buf bytes to check, by absolute index (the position is ignored and nothing is changed;
+     *     {@code from + length} must not exceed the limit)
      * @param from absolute start index
      * @param length number of bytes
      * @return {@link #INVALID} if the bytes contain an invalid sequence; otherwise the number of bytes

@@ -45,7 +45,7 @@ public final class PeerAddress {
         if (text == null) {
             throw new InvalidPeerAddressException("null", "no address given");
         }
-        String s = text.trim();
+        String s = stripBlanks(text);
         if (s.isEmpty()) {
             throw new InvalidPeerAddressException(text, "empty");
         }
@@ -70,6 +70,9 @@ public final class PeerAddress {
         } else {
             int colon = s.indexOf(':');
             Transport t = colon > 0 ? Transport.forScheme(s.substring(0, colon)) : null;
+            if (t != null && !t.isUnix()) {
+                throw new InvalidPeerAddressException(text, "write " + t.scheme() + "://host:port");
+            }
             if (t != null && t.isUnix()) {
                 transport = t;               // unix:/path
                 rest = s.substring(colon + 1);
@@ -83,6 +86,19 @@ public final class PeerAddress {
             return unix(transport, rest, text, defaulted);
         }
         return inet(transport, rest, text, defaulted);
+    }
+
+    /** Drops surrounding spaces, tabs, CRs and LFs (from hand-edited files); other control bytes stay and are rejected. */
+    private static String stripBlanks(String t) {
+        int a = 0;
+        int b = t.length();
+        while (a < b && " \t\r\n".indexOf(t.charAt(a)) >= 0) {
+            a++;
+        }
+        while (b > a && " \t\r\n".indexOf(t.charAt(b - 1)) >= 0) {
+            b--;
+        }
+        return t.substring(a, b);
     }
 
     private static PeerAddress unix(Transport transport, String path, String text, boolean defaulted) {

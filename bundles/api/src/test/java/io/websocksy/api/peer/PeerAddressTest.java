@@ -95,9 +95,18 @@ class PeerAddressTest {
     @Test
     void surroundingWhitespaceIsIgnored() {
         assertEquals(PeerAddress.parse("tcp://a:1"), PeerAddress.parse("  tcp://a:1 "));
-        // String.trim() strips every character up to U+0020, so a trailing CR (or other control
-        // character) from a hand-edited file is dropped rather than reported
-        assertEquals(PeerAddress.parse("unix:/tmp/a"), PeerAddress.parse("unix:/tmp/a\r"));
+        // a trailing CR or LF from a hand-edited file is dropped; other control bytes are reported
+        assertEquals(PeerAddress.parse("unix:/tmp/a"), PeerAddress.parse("unix:/tmp/a\r\n"));
+        InvalidPeerAddressException e = assertThrows(InvalidPeerAddressException.class,
+                () -> PeerAddress.parse("unix:/tmp/a\u0007"));
+        assertTrue(e.getMessage().contains("control character"), e.getMessage());
+    }
+
+    @Test
+    void schemeWithoutSlashesNamesTheRightForm() {
+        InvalidPeerAddressException e = assertThrows(InvalidPeerAddressException.class,
+                () -> PeerAddress.parse("udp:host:1"));
+        assertTrue(e.getMessage().contains("udp://host:port"), e.getMessage());
     }
 
     @Test

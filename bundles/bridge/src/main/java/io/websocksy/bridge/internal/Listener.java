@@ -95,6 +95,11 @@ public final class Listener {
                 + "connect; longer: 504.")
         int connect$_$timeout() default 10;
 
+        /** @return max subprotocols */
+        @AttributeDefinition(name = "Max subprotocols offered", min = "1", description = "More distinct "
+                + "Sec-WebSocket-Protocol tokens in one request: 400.")
+        int max$_$subprotocols() default 32;
+
         /** @return write timeout */
         @AttributeDefinition(name = "Write stall timeout (s)", min = "1", description = "A side that stays "
                 + "unwritable this long is closed with 1001.")
