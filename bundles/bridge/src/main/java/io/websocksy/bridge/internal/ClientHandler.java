@@ -9,7 +9,6 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -38,10 +37,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             conn.ping(((PingWebSocketFrame) msg).content());
         } else if (msg instanceof CloseWebSocketFrame) {
             conn.clientCloseFrame((CloseWebSocketFrame) msg);
-        } else if (msg instanceof PongWebSocketFrame) {
-            ReferenceCountUtil.release(msg);
         } else {
-            ReferenceCountUtil.release(msg);
+            ReferenceCountUtil.release(msg); // pongs (and anything unexpected) are dropped
         }
     }
 

@@ -209,20 +209,21 @@ public final class Connection {
 
     /** The handshake failed after the peer was connected: drop what the peer sent early. */
     void abandon() {
-        if (early != null) {
-            early.forEach(WebSocketFrame::release);
-            early = null;
-        }
+        releaseEarly();
         if (peer != null) {
             peer.close();
         }
     }
 
-    private void clientClosed() {
+    private void releaseEarly() {
         if (early != null) {
             early.forEach(WebSocketFrame::release);
             early = null;
         }
+    }
+
+    private void clientClosed() {
+        releaseEarly();
         cancel(forceClose);
         cancel(clientStall);
         if (pendingPong != null) {
@@ -449,7 +450,6 @@ public final class Connection {
             }
         } else if (clientStall == null) {
             clientStall = loop.schedule(() -> {
-                closeReason = "client write timeout";
                 sendClose(1001, "write timeout");
                 client.close();
                 closePeerAfterFlush();

@@ -225,13 +225,6 @@ public final class Listener {
         rejections.info("{} {} {} -> {} {}", settings.name, ch.remoteAddress(), request, status, cause);
     }
 
-    /** @return the effective settings' summary */
-    public String describe() {
-        ListenerSettings s = settings;
-        return s.name + " " + (server == null ? "unbound" : String.valueOf(server.localAddress())) + " backend="
-                + s.backend;
-    }
-
     /** @return the bound address, or null */
     public InetSocketAddress boundAddress() {
         return server == null ? null : (InetSocketAddress) server.localAddress();

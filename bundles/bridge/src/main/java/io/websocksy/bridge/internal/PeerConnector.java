@@ -49,14 +49,18 @@ final class PeerConnector {
                     throw new UnsupportedTransportException("unix-dgram peers need the epoll transport");
                 }
                 String local = t.newDatagramSocketPath();
-                ChannelFuture f = b.channel(dgram).connect(new DomainSocketAddress(a.path()), new DomainSocketAddress(local));
-                conn.peerChannel(f.channel(), local);
-                return f;
+                return attach(conn, b.channel(dgram).connect(new DomainSocketAddress(a.path()),
+                        new DomainSocketAddress(local)), local);
         }
     }
 
     private static ChannelFuture attach(Connection conn, ChannelFuture f) {
-        conn.peerChannel(f.channel(), null);
+        return attach(conn, f, null);
+    }
+
+    /** Hands the peer channel (and the unix-dgram socket path to remove on close) to the connection. */
+    private static ChannelFuture attach(Connection conn, ChannelFuture f, String localPath) {
+        conn.peerChannel(f.channel(), localPath);
         return f;
     }
 

@@ -92,8 +92,7 @@ final class PeerFramingDecoder extends ByteToMessageDecoder {
     }
 
     static boolean isUtf8(ByteBuf b) {
-        ByteBuffer v = b.nioBuffer(b.readerIndex(), b.readableBytes());
-        return Utf8.check(v, v.position(), v.remaining()) == 0;
+        return Utf8.isValid(b.nioBuffer(b.readerIndex(), b.readableBytes()));
     }
 
     @Override

@@ -35,7 +35,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
     private boolean headSeen;
     private boolean finished;
     private String what = "-";
-    private Channel peerChannel;
+    /** The connection whose peer is connecting; owns the peer channel and, through it, the framing state. */
     private Connection pending;
     private FramingState openedState;
 
@@ -169,7 +169,6 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
             reject(ctx, 502, "cannot connect " + route.peer() + ": " + e.getMessage());
             return;
         }
-        peerChannel = f.channel();
         pending = conn;
         openedState = null; // owned by the peer pipeline, which closes it with the channel
         Route r = route;
@@ -191,7 +190,6 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
     private void upgrade(ChannelHandlerContext ctx, Connection conn, HandshakeValidator.Valid valid, Route route) {
         finished = true;
         cancelTimers();
-        peerChannel = null;
         pending = null;
         ctx.write(Responses.switching(ctx.alloc(), HandshakeValidator.accept(valid.key),
                 route.subprotocol().orElse(null)));
@@ -248,11 +246,6 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
         if (pending != null) {
             pending.abandon(); // closes the peer channel, whose pipeline closes the framing state
             pending = null;
-        }
-        if (peerChannel != null) {
-            peerChannel.close();
-            peerChannel = null;
-            openedState = null;
         }
         if (openedState != null) {
             openedState.close();
