@@ -1,0 +1,258 @@
+package io.websocksy.backend.file.internal;
+
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import org.osgi.annotation.bundle.Capability;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.websocksy.api.backend.Backend;
+import io.websocksy.api.backend.HandshakeRequest;
+import io.websocksy.api.backend.Route;
+
+/**
+ * The file backend (SPEC 5.2): the route of each connection comes from a file found by expanding
+ * templates under a base directory. One instance per factory configuration
+ * {@code websocksy.backend.file~<instance>}.
+ *
+ * <p>File reads never run on the caller's thread: {@link #route} queues the look-up on this instance's own
+ * small pool (daemon threads {@code websocksy-file-backend-<name>-N}) and returns at once. When the queue is
+ * full the stage fails at once (the client gets 500 and the bridge logs it) instead of piling up work.
+ *
+ * <p>As the default backend does, the component registers its {@link Backend} service itself, so that a
+ * rejected {@code @Modified} leaves the published {@code websocksy.backend.name} alone.
+ */
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=io.websocksy.api.backend.Backend",
+        uses = Backend.class)
+@Component(
+        configurationPid = FileBackendComponent.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true,
+        service = {})
+@Designate(ocd = Config.class, factory = true)
+public final class FileBackendComponent implements Backend {
+    static final String PID = "websocksy.backend.file";
+    /** Look-up threads per instance. */
+    static final int THREADS = 2;
+    /** Look-ups that may wait for a thread; more fail at once. */
+    static final int QUEUE = 256;
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileBackendComponent.class);
+    private static final long MINUTE = TimeUnit.MINUTES.toNanos(1);
+
+    private final FileAccess fs;
+    private final RateLimit rejectedLimit = new RateLimit(20, MINUTE, System::nanoTime);
+    private final RateLimit problemLimit = new RateLimit(50, MINUTE, System::nanoTime);
+    private final RateLimit failureLimit = new RateLimit(10, MINUTE, System::nanoTime);
+    private final AtomicInteger threadNumber = new AtomicInteger();
+    private final FileRouter.Events events = new FileRouter.Events() {
+        @Override
+        public void rejected(String message) {
+            warn(rejectedLimit, message);
+        }
+
+        @Override
+        public void fileProblem(String message) {
+            warn(problemLimit, message);
+        }
+
+        @Override
+        public void debug(Supplier<String> message) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug(message.get());
+            }
+        }
+    };
+
+    /** The current routing rule; replaced as a whole, read without locking by {@link #route}. */
+    private volatile FileRouter router;
+    private volatile ThreadPoolExecutor executor;
+    private volatile String threadPrefix = "websocksy-file-backend-";
+    private ServiceRegistration<Backend> registration; // guarded by this
+    private volatile String pid = PID;                 // written under this, read by route()
+
+    /** Used by Declarative Services. */
+    public FileBackendComponent() {
+        this(FileAccess.SYSTEM);
+    }
+
+    FileBackendComponent(FileAccess fs) {
+        this.fs = fs;
+    }
+
+    @Activate
+    synchronized void activate(BundleContext context, Config config, Map<String, Object> properties) {
+        pid = pidOf(properties);
+        FileSettings s = validate(config, false);
+        threadPrefix = "websocksy-file-backend-" + s.name() + "-";
+        ThreadPoolExecutor ex = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(QUEUE), r -> {
+                    Thread t = new Thread(r, threadPrefix + threadNumber.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+        ex.allowCoreThreadTimeOut(true);
+        executor = ex;
+        router = new FileRouter(s, fs, events, pid);
+        registration = context.registerService(Backend.class, this, serviceProperties(s));
+        LOG.info("{}: file backend active: {}", pid, s.describe());
+    }
+
+    /**
+     * Applies a changed configuration. Everything is validated first; a bad value is logged with the PID, key
+     * and value, thrown (SCR logs it too) and leaves the previous configuration serving.
+     */
+    @Modified
+    synchronized void modified(Config config, Map<String, Object> properties) {
+        pid = pidOf(properties);
+        FileSettings s = validate(config, true);
+        FileSettings old = router.settings();
+        router = new FileRouter(s, fs, events, pid);
+        threadPrefix = "websocksy-file-backend-" + s.name() + "-";
+        if (registration != null && !s.name().equals(old.name())) {
+            registration.setProperties(serviceProperties(s));
+        }
+        LOG.info("{}: file backend modified: {}", pid, s.describe());
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        if (registration != null) {
+            try {
+                registration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the bundle is stopping and the framework unregistered it already
+            }
+            registration = null;
+        }
+        ThreadPoolExecutor ex = executor;
+        executor = null;
+        if (ex != null) {
+            List<Runnable> queued = ex.shutdownNow();
+            for (Runnable r : queued) {
+                if (r instanceof Lookup) {
+                    ((Lookup) r).future.completeExceptionally(new IllegalStateException(pid + ": file backend stopped"));
+                }
+            }
+        }
+        LOG.info("{}: file backend stopped", pid);
+    }
+
+    @Override
+    public CompletionStage<Optional<Route>> route(HandshakeRequest request) {
+        FileRouter r = router;
+        ThreadPoolExecutor ex = executor;
+        if (r == null || ex == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(pid + ": file backend is not active"));
+        }
+        Lookup task = new Lookup(r, request);
+        try {
+            ex.execute(task);
+        } catch (RejectedExecutionException e) {
+            String msg = ex.isShutdown() ? pid + ": file backend stopped"
+                    : pid + ": " + QUEUE + " route look-ups already queued; refusing this one";
+            warn(failureLimit, msg);
+            return CompletableFuture.failedFuture(new RejectedExecutionException(msg));
+        }
+        return task.future.minimalCompletionStage();
+    }
+
+    /** One queued look-up; {@link #deactivate} fails those that never ran. */
+    private final class Lookup implements Runnable {
+        final CompletableFuture<Optional<Route>> future = new CompletableFuture<>();
+        private final FileRouter router;
+        private final HandshakeRequest request;
+
+        Lookup(FileRouter router, HandshakeRequest request) {
+            this.router = router;
+            this.request = request;
+        }
+
+        @Override
+        public void run() {
+            try {
+                future.complete(router.route(request));
+            } catch (RuntimeException | Error e) {
+                if (failureLimit.admit() >= 0) {
+                    LOG.error("{}: route look-up for '{}' failed", pid, LogText.quote(request.path()), e);
+                }
+                future.completeExceptionally(e);
+            }
+        }
+    }
+
+    private FileSettings validate(Config config, boolean keeping) {
+        try {
+            return FileSettings.parse(config, instanceOf(pid));
+        } catch (IllegalArgumentException e) {
+            String msg = pid + ": " + e.getMessage() + (keeping ? "; keeping the previous configuration" : "");
+            LOG.error(msg);
+            throw new IllegalArgumentException(msg, e);
+        }
+    }
+
+    private static void warn(RateLimit limit, String message) {
+        long suppressed = limit.admit();
+        if (suppressed < 0) {
+            return;
+        }
+        if (suppressed > 0) {
+            LOG.warn("{} ({} similar lines suppressed)", message, suppressed);
+        } else {
+            LOG.warn(message);
+        }
+    }
+
+    private static Dictionary<String, Object> serviceProperties(FileSettings s) {
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(Backend.NAME, s.name());
+        return props;
+    }
+
+    static String pidOf(Map<String, Object> properties) {
+        Object p = properties.get("service.pid");
+        if (p == null) {
+            p = properties.get("component.name");
+        }
+        return p == null ? PID : String.valueOf(p);
+    }
+
+    /** @return the instance name of a named factory configuration ({@code websocksy.backend.file~x} gives x), else null */
+    static String instanceOf(String pid) {
+        int tilde = pid.indexOf('~');
+        if (tilde < 0 || !pid.substring(0, tilde).equals(PID) || tilde == pid.length() - 1) {
+            return null;
+        }
+        return pid.substring(tilde + 1);
+    }
+
+    /** @return the current settings (for tests) */
+    FileSettings settings() {
+        return router.settings();
+    }
+
+    /** @return the pool (for tests) */
+    ThreadPoolExecutor executor() {
+        return executor;
+    }
+}
