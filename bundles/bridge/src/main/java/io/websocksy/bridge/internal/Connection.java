@@ -59,6 +59,8 @@ public final class Connection {
     private volatile long messagesToPeer;
     private volatile long messagesToClient;
     private volatile long lastClientRead = System.nanoTime();
+    /** nanoTime of the last frame from the client or message to the client (idle time in the shell). */
+    private volatile long lastActivity = System.nanoTime();
 
     private boolean upgraded;
     /** Frames and EOF from the peer that arrive before the 101 is written; replayed by {@link #started()}. */
@@ -125,7 +127,7 @@ public final class Connection {
         return framerName;
     }
 
-    /** @return bytes written to the peer */
+    /** @return payload bytes of client data frames written to the peer */
     public long bytesToPeer() {
         return bytesToPeer;
     }
@@ -153,6 +155,11 @@ public final class Connection {
     /** @return nanoTime of the last read from the client */
     public long lastClientRead() {
         return lastClientRead;
+    }
+
+    /** @return nanoTime of the last frame from the client or message to the client */
+    public long lastActivity() {
+        return lastActivity;
     }
 
     Channel clientChannel() {
@@ -235,6 +242,23 @@ public final class Connection {
             datagram = null;
         }
         closePeerAfterFlush();
+        // the close line waits for the end of the current event-loop task: on a protocol violation Netty's
+        // decoder or UTF-8 validator closes the channel before its exception reaches ClientHandler, which
+        // records the close code (1002/1007/1009) the line must show
+        try {
+            loop.execute(this::logClosed);
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            logClosed();
+        }
+    }
+
+    private void logClosed() {
+        if (settings.accessLog != null) {
+            // the access line (io.websocksy.access) replaces the close line (SPEC 9)
+            AccessLog.closed(settings.accessLog, this, closeSent || closeReceived ? closeCode : 1006, closeReason);
+            LOG.debug("#{} closed", id);
+            return;
+        }
         LOG.info("#{} closed {} {} code={} reason={} up={}B/{}msg down={}B/{}msg {}ms", id, clientAddress(),
                 request.path(), closeSent || closeReceived ? closeCode : 1006, closeReason.isEmpty() ? "-" : closeReason,
                 bytesToPeer, messagesToPeer, bytesToClient, messagesToClient, System.currentTimeMillis() - openedAt);
@@ -267,15 +291,42 @@ public final class Connection {
         if (!client.isActive()) {
             return;
         }
-        client.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        client.writeAndFlush(new CloseWebSocketFrame(code, wireReason(reason)))
+                .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         if (closeReceived) {
             client.close();
         } else {
             forceClose = loop.schedule(() -> {
                 client.close();
             }, FORCE_CLOSE_SECONDS, TimeUnit.SECONDS);
+            // client reads may be paused for an unwritable (or just closed) peer: read on to see the answer
+            clientPaused = false;
+            client.read();
         }
     }
+
+    /**
+     * A close reason as it may go on the wire: a control frame carries at most 125 payload bytes, two of
+     * them the code, so the UTF-8 reason is cut to 123 bytes at a character boundary (the log keeps the
+     * whole reason).
+     */
+    static String wireReason(String reason) {
+        if (reason == null) {
+            return "";
+        }
+        byte[] utf8 = reason.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (utf8.length <= MAX_CLOSE_REASON_BYTES) {
+            return reason;
+        }
+        int end = MAX_CLOSE_REASON_BYTES;
+        while (end > 0 && (utf8[end] & 0xC0) == 0x80) {
+            end--; // never cut inside a multi-byte sequence
+        }
+        return new String(utf8, 0, end, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The most reason bytes a close frame can carry (125 minus the 2-byte code). */
+    static final int MAX_CLOSE_REASON_BYTES = 123;
 
     /** The decoder or UTF-8 validator already sent a close frame for a protocol violation. */
     void protocolViolation(int code, String reason) {
@@ -296,7 +347,9 @@ public final class Connection {
     // ---------------------------------------------------------------- client -> peer
 
     void clientRead() {
-        lastClientRead = System.nanoTime();
+        long now = System.nanoTime();
+        lastClientRead = now;
+        lastActivity = now;
         awaitingPong = false;
     }
 
@@ -473,6 +526,7 @@ public final class Connection {
         }
         bytesToClient += frame.content().readableBytes();
         messagesToClient++;
+        lastActivity = System.nanoTime();
         client.write(frame, client.voidPromise());
     }
 

@@ -11,6 +11,8 @@ import java.util.Set;
 /** RFC 6455 4.2.1 checks of an upgrade request; the first failure becomes the HTTP answer. */
 final class HandshakeValidator {
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    /** Longest accepted subprotocol token (RELIABILITY H21: per-length cap; registered names are short). */
+    static final int MAX_SUBPROTOCOL_LENGTH = 255;
 
     private HandshakeValidator() {
     }
@@ -24,6 +26,16 @@ final class HandshakeValidator {
             this.key = key;
             this.subprotocols = subprotocols;
         }
+    }
+
+    /** {@link #validate(HttpHead, int)}, then the listener's {@code allowed-origins} (403). */
+    static Valid validate(HttpHead h, ListenerSettings s) throws HttpError {
+        Valid v = validate(h, s.maxSubprotocols);
+        String refused = s.origins.check(h.all("origin"), h.first("host"));
+        if (refused != null) {
+            throw new HttpError(403, refused);
+        }
+        return v;
     }
 
     static Valid validate(HttpHead h, int maxSubprotocols) throws HttpError {
@@ -83,6 +95,9 @@ final class HandshakeValidator {
                 }
                 if (!HttpHeadDecoder.isToken(p)) {
                     throw new HttpError(400, "invalid subprotocol token");
+                }
+                if (p.length() > MAX_SUBPROTOCOL_LENGTH) {
+                    throw new HttpError(400, "subprotocol token longer than " + MAX_SUBPROTOCOL_LENGTH + " bytes");
                 }
                 offers.add(p);
                 if (offers.size() > maxSubprotocols) {

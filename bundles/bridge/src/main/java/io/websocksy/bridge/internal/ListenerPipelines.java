@@ -5,7 +5,6 @@ import java.util.concurrent.TimeUnit;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
-import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -65,6 +64,6 @@ final class ListenerPipelines {
                 .closeOnProtocolViolation(true)
                 .withUTF8Validator(false)
                 .build();
-        p.replace(HTTP, WS_DECODER, new WebSocket13FrameDecoder(cfg));
+        p.replace(HTTP, WS_DECODER, new ClientFrameDecoder(cfg));
     }
 }

@@ -19,6 +19,18 @@ final class ListenerSettings {
     final int connectTimeout;
     final int writeTimeout;
     final int maxSubprotocols;
+    final OriginPolicy origins;
+    // security and operations (SPEC 9): ListenerSecurity, PeerGate, AccessLog
+    final int maxConnections;
+    final int maxConnectionsPerIp;
+    final int retryAfter;
+    final PeerAllowList allowedPeers;
+    final ClientAddress.TrustedProxies trustedProxies;
+    final ProxyProtocolDecoder.Mode proxyProtocol;
+    /** null without TLS */
+    final TlsContextHolder.Config tls;
+    /** null when the access log is off */
+    final AccessLog.Format accessLog;
 
     ListenerSettings(Map<String, Object> props) {
         Settings s = new Settings(Listener.PID, props);
@@ -44,6 +56,65 @@ final class ListenerSettings {
         connectTimeout = s.integer("connect-timeout", 10, 1, 3600);
         writeTimeout = s.integer("write-timeout", 60, 1, 86400);
         maxSubprotocols = s.integer("max-subprotocols", 32, 1, 1024);
+        boolean allowMissingOrigin = s.bool("allow-missing-origin", true);
+        try {
+            origins = OriginPolicy.parse(props.get("allowed-origins"), allowMissingOrigin)
+                    .sameOrigin(s.bool("same-origin", false));
+        } catch (IllegalArgumentException e) {
+            throw s.bad("allowed-origins", props.get("allowed-origins") instanceof String[]
+                    ? String.join(",", (String[]) props.get("allowed-origins")) : props.get("allowed-origins"), e.getMessage());
+        }
+        maxConnections = s.integer("max-connections", 0, 0, Integer.MAX_VALUE);
+        maxConnectionsPerIp = s.integer("max-connections-per-ip", 0, 0, Integer.MAX_VALUE);
+        retryAfter = s.integer("retry-after", 5, 1, 86400);
+        try {
+            allowedPeers = PeerAllowList.parse(props.get("allowed-peers"));
+        } catch (IllegalArgumentException e) {
+            throw s.bad("allowed-peers", joined(props.get("allowed-peers")), e.getMessage());
+        }
+        try {
+            trustedProxies = ClientAddress.TrustedProxies.parse(props.get("trusted-proxies"));
+        } catch (IllegalArgumentException e) {
+            throw s.bad("trusted-proxies", joined(props.get("trusted-proxies")), e.getMessage());
+        }
+        try {
+            proxyProtocol = ProxyProtocolDecoder.Mode.parse(s.string("proxy-protocol", "off"));
+        } catch (IllegalArgumentException e) {
+            throw s.bad("proxy-protocol", props.get("proxy-protocol"), e.getMessage());
+        }
+        if (proxyProtocol != ProxyProtocolDecoder.Mode.OFF && trustedProxies.isEmpty()) {
+            throw s.bad("proxy-protocol", proxyProtocol, "needs trusted-proxies (the proxies allowed to send it)");
+        }
+        String cert = s.string("tls-certificate", "");
+        String key = s.string("tls-key", "");
+        String ca = s.string("tls-client-ca", "");
+        String provider = s.string("tls-provider", "auto").toLowerCase(java.util.Locale.ROOT);
+        int reload = s.integer("tls-reload-interval", 10, 0, 86400);
+        if (cert.isEmpty() != key.isEmpty()) {
+            throw s.bad(cert.isEmpty() ? "tls-certificate" : "tls-key", "", "tls-certificate and tls-key go together");
+        }
+        if (cert.isEmpty() && !ca.isEmpty()) {
+            throw s.bad("tls-client-ca", ca, "client certificates need TLS: set tls-certificate and tls-key");
+        }
+        if (!provider.equals("auto") && !provider.equals("jdk") && !provider.equals("openssl")) {
+            throw s.bad("tls-provider", provider, "expected auto, jdk or openssl");
+        }
+        tls = cert.isEmpty() ? null : new TlsContextHolder.Config(new java.io.File(cert), new java.io.File(key),
+                ca.isEmpty() ? null : new java.io.File(ca), provider, reload);
+        accessLog = s.bool("access-log", false) ? format(s) : null;
+    }
+
+    private static AccessLog.Format format(Settings s) {
+        String f = s.string("access-log-format", "text");
+        try {
+            return AccessLog.Format.parse(f);
+        } catch (IllegalArgumentException e) {
+            throw s.bad("access-log-format", f, e.getMessage());
+        }
+    }
+
+    private static String joined(Object v) {
+        return v instanceof String[] ? String.join(",", (String[]) v) : String.valueOf(v);
     }
 
     boolean sameAddress(ListenerSettings o) {
@@ -56,6 +127,11 @@ final class ListenerSettings {
                 + " handshake-timeout=" + handshakeTimeout + " max-request-line=" + maxRequestLine
                 + " max-header-size=" + maxHeaderSize + " max-headers=" + maxHeaders
                 + " max-frame-size=" + maxFrameSize + " max-message-size=" + maxMessageSize
-                + " connect-timeout=" + connectTimeout + " write-timeout=" + writeTimeout;
+                + " connect-timeout=" + connectTimeout + " write-timeout=" + writeTimeout
+                + " allowed-origins=" + origins
+                + " max-connections=" + maxConnections + " max-connections-per-ip=" + maxConnectionsPerIp
+                + " allowed-peers=" + allowedPeers + " trusted-proxies=" + trustedProxies
+                + " proxy-protocol=" + proxyProtocol + (tls == null ? " tls=off" : " " + tls)
+                + " access-log=" + (accessLog == null ? "off" : accessLog);
     }
 }

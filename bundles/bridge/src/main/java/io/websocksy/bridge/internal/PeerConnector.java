@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.websocksy.api.peer.PeerAddress;
 
@@ -17,6 +18,14 @@ import io.websocksy.api.peer.PeerAddress;
  * auto-read off so nothing is read from the peer before the 101 is written.
  */
 final class PeerConnector {
+    /**
+     * Receive buffer for one UDP datagram: the largest possible (65 507 payload bytes over IPv4). Netty's
+     * datagram default is 2048 bytes, and a longer datagram would be cut without notice.
+     */
+    static final int UDP_RECEIVE = 65_536;
+    /** Receive buffer for one unix datagram: Linux's default socket buffer, which bounds a datagram. */
+    static final int UNIX_DGRAM_RECEIVE = 212_992;
+
     private PeerConnector() {
     }
 
@@ -32,15 +41,30 @@ final class PeerConnector {
                         ListenerPipelines.peer(ch, conn);
                     }
                 });
+        PeerAllowList allowed = conn.settings().allowedPeers;
         switch (a.transport()) {
             case TCP:
+                if (!allowed.isEmpty()) {
+                    return attach(conn, PeerGate.connectInet(b.channel(t.tcpChannel())
+                            .option(ChannelOption.TCP_NODELAY, true), t.resolver().getResolver(loop), allowed, a));
+                }
                 return attach(conn, b.channel(t.tcpChannel()).resolver(t.resolver())
                         .option(ChannelOption.TCP_NODELAY, true)
                         .connect(InetSocketAddress.createUnresolved(a.host(), a.port())));
             case UDP:
+                if (!allowed.isEmpty()) {
+                    return attach(conn, PeerGate.connectInet(b.channel(t.udpChannel())
+                            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_RECEIVE)),
+                            t.resolver().getResolver(loop), allowed, a));
+                }
                 return attach(conn, b.channel(t.udpChannel()).resolver(t.resolver())
+                        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_RECEIVE))
                         .connect(InetSocketAddress.createUnresolved(a.host(), a.port())));
             case UNIX:
+                if (!allowed.isEmpty()) {
+                    return attach(conn, PeerGate.connectUnix(b.channel(t.unixChannel()), allowed, a.path(),
+                            t::unixAddress, null));
+                }
                 return attach(conn, b.channel(t.unixChannel()).connect(t.unixAddress(a.path())));
             case UNIX_DGRAM:
             default:
@@ -49,7 +73,14 @@ final class PeerConnector {
                     throw new UnsupportedTransportException("unix-dgram peers need the epoll transport");
                 }
                 String local = t.newDatagramSocketPath();
-                return attach(conn, b.channel(dgram).connect(new DomainSocketAddress(a.path()),
+                if (!allowed.isEmpty()) {
+                    return attach(conn, PeerGate.connectUnix(b.channel(dgram)
+                            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UNIX_DGRAM_RECEIVE)),
+                            allowed, a.path(), DomainSocketAddress::new, new DomainSocketAddress(local)), local);
+                }
+                return attach(conn, b.channel(dgram)
+                        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UNIX_DGRAM_RECEIVE))
+                        .connect(new DomainSocketAddress(a.path()),
                         new DomainSocketAddress(local)), local);
         }
     }

@@ -33,6 +33,14 @@ final class Responses {
 
     /** Writes an error answer with Content-Length and Connection: close, then closes the channel. */
     static void error(Channel ch, int status) {
+        error(ch, status, 0);
+    }
+
+    /**
+     * As {@link #error(Channel, int)}, with a {@code Retry-After} header when {@code retryAfter > 0}
+     * (a 503 for a connection limit).
+     */
+    static void error(Channel ch, int status, int retryAfter) {
         String body = status + " " + reason(status) + "\n";
         StringBuilder sb = new StringBuilder(160);
         sb.append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
@@ -40,6 +48,9 @@ final class Responses {
             sb.append("Sec-WebSocket-Version: 13\r\n");
         } else if (status == 405) {
             sb.append("Allow: GET\r\n");
+        }
+        if (retryAfter > 0) {
+            sb.append("Retry-After: ").append(retryAfter).append("\r\n");
         }
         sb.append("Content-Type: text/plain; charset=utf-8\r\n");
         sb.append("Content-Length: ").append(body.length()).append("\r\n");

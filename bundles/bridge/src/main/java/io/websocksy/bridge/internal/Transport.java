@@ -75,12 +75,12 @@ public final class Transport {
         boolean epoll() default true;
 
         /** @return worker threads */
-        @AttributeDefinition(name = "Worker threads", min = "0",
+        @AttributeDefinition(name = "Worker threads", min = "0", max = "1024",
                 description = "Network threads; 0 means twice the number of cores.")
         int worker$_$threads() default 0;
 
         /** @return route threads */
-        @AttributeDefinition(name = "Route threads", min = "1",
+        @AttributeDefinition(name = "Route threads", min = "1", max = "1024",
                 description = "Threads that run backend route look-ups (which may block), off the network threads.")
         int route$_$threads() default 4;
 
@@ -90,7 +90,8 @@ public final class Transport {
         String dns$_$servers() default "";
 
         /** @return DNS query timeout */
-        @AttributeDefinition(name = "DNS query timeout (ms)", min = "100")
+        @AttributeDefinition(name = "DNS query timeout (ms)", min = "100", max = "600000",
+                description = "How long one DNS query may take before the peer connect fails (502).")
         int dns$_$timeout() default 5000;
     }
 

@@ -1,10 +1,8 @@
 package io.websocksy.bridge.internal;
 
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -18,7 +16,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.websocksy.api.backend.Backend;
 import io.websocksy.api.backend.Route;
 import io.websocksy.api.framer.Framer;
-import io.websocksy.api.framer.FramerConfigException;
 import io.websocksy.api.framer.FramingState;
 
 /**
@@ -35,6 +32,8 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
     private boolean headSeen;
     private boolean finished;
     private String what = "-";
+    /** Retry-After seconds of a 503 for a connection limit; 0 = none. */
+    private int retryAfter;
     /** The connection whose peer is connecting; owns the peer channel and, through it, the framing state. */
     private Connection pending;
     private FramingState openedState;
@@ -68,15 +67,22 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         HttpHead head = (HttpHead) msg;
+        listener.security().resolveClient(ctx.channel(), head, s);
         what = head.method + " " + (head.target.length() > 200 ? head.target.substring(0, 200) + "..." : head.target);
         HandshakeValidator.Valid valid;
         try {
-            valid = HandshakeValidator.validate(head, s.maxSubprotocols);
+            valid = HandshakeValidator.validate(head, s);
         } catch (HttpError e) {
             reject(ctx, e.status, e.getMessage());
             return;
         }
-        Request req = new Request(head, valid.subprotocols, (InetSocketAddress) ctx.channel().remoteAddress(), s.name);
+        String full = listener.security().admit(ctx.channel(), s);
+        if (full != null) {
+            retryAfter = s.retryAfter;
+            reject(ctx, 503, full);
+            return;
+        }
+        Request req = new Request(head, valid.subprotocols, ClientAddress.of(ctx.channel()), s.name);
         ServiceTable.Entry<Backend> backend = listener.backends().lookup(s.backend);
         if (backend == null) {
             reject(ctx, 503, "no backend named '" + s.backend + "' is running");
@@ -85,16 +91,8 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
         gatewayTimer = ctx.executor().schedule(() -> reject(ctx, 504,
                 "route and peer connect not done within " + s.connectTimeout + " s"), s.connectTimeout, TimeUnit.SECONDS);
         try {
-            listener.transport().routeExecutor().execute(() -> {
-                CompletionStage<Optional<Route>> stage;
-                try {
-                    stage = backend.service.route(req);
-                } catch (Throwable t) {
-                    ctx.executor().execute(() -> routed(ctx, req, valid, backend, null, t));
-                    return;
-                }
-                stage.whenComplete((r, t) -> ctx.executor().execute(() -> routed(ctx, req, valid, backend, r, t)));
-            });
+            RouteCheck.ask(listener.transport().routeExecutor(), backend.service, req,
+                    (r, t) -> ctx.executor().execute(() -> routed(ctx, req, valid, backend, r, t)));
         } catch (RejectedExecutionException e) {
             reject(ctx, 503, "route executor saturated");
         }
@@ -112,54 +110,14 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
         if (finished || !ctx.channel().isActive()) {
             return;
         }
-        if (failure != null) {
-            reject(ctx, 500, "backend '" + backend.name + "' failed: " + failure);
+        RouteCheck.Outcome out = RouteCheck.check(backend, req, result, failure, listener.framers());
+        if (!out.ok()) {
+            reject(ctx, out.status, out.cause);
             return;
         }
-        if (result == null || result.isEmpty()) {
-            reject(ctx, 404, "backend '" + backend.name + "' has no route for " + req.path());
-            return;
-        }
-        Route route = result.get();
-        String proto = route.subprotocol().orElse(null);
-        if (proto != null) {
-            String offered = null;
-            for (String o : req.subprotocols()) {
-                if (o.equalsIgnoreCase(proto)) {
-                    offered = o;
-                    break;
-                }
-            }
-            if (offered == null) {
-                reject(ctx, 500, "backend '" + backend.name + "' chose subprotocol '" + proto
-                        + "' which the client did not offer");
-                return;
-            }
-            route = Route.to(route.peer()).framer(route.framer()).framerConfig(route.framerConfig())
-                    .subprotocol(offered).build();
-        }
-        ServiceTable.Entry<Framer> framer = listener.framers().lookup(route.framer());
-        if (framer == null) {
-            reject(ctx, 503, "framer '" + route.framer() + "' is not installed");
-            return;
-        }
-        try {
-            openedState = framer.service.open(route.framerConfig());
-            if (openedState == null) {
-                throw new FramerConfigException("open() returned null");
-            }
-        } catch (FramerConfigException e) {
-            reject(ctx, 500, "framer '" + route.framer() + "' rejects config '" + route.framerConfig() + "': "
-                    + e.getMessage());
-            return;
-        } catch (RuntimeException e) {
-            reject(ctx, 500, "framer '" + route.framer() + "' failed to open: " + e);
-            return;
-        }
-        if (!route.peer().isComplete()) {
-            reject(ctx, 502, "peer address " + route.peer() + " has no port");
-            return;
-        }
+        Route route = out.route;
+        ServiceTable.Entry<Framer> framer = out.framer;
+        openedState = out.state;
         Connection conn = new Connection(listener.connections().nextId(), s, ctx.channel(), req, route, framer,
                 backend.ref, openedState);
         ChannelFuture f;
@@ -179,6 +137,10 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
             }
             if (!done.isSuccess()) {
                 Throwable c = done.cause();
+                if (c instanceof PeerGate.PeerNotAllowedException) {
+                    reject(ctx, 403, "peer not allowed: " + c.getMessage());
+                    return;
+                }
                 int status = isTimeout(c) ? 504 : 502;
                 reject(ctx, status, "cannot connect " + r.peer() + ": " + describe(c));
                 return;
@@ -194,6 +156,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
         ctx.write(Responses.switching(ctx.alloc(), HandshakeValidator.accept(valid.key),
                 route.subprotocol().orElse(null)));
         listener.connections().add(conn);
+        listener.upgraded();
         ListenerPipelines.upgrade(ctx.pipeline(), conn);
         conn.started();
         Channel ch = conn.clientChannel();
@@ -229,7 +192,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
         release();
         listener.rejected(ctx.channel(), what, status, cause);
         if (ctx.channel().isActive()) {
-            Responses.error(ctx.channel(), status);
+            Responses.error(ctx.channel(), status, retryAfter);
         }
     }
 
