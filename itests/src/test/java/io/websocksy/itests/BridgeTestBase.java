@@ -42,6 +42,11 @@ public abstract class BridgeTestBase {
         return options(websocksyRuntime(dns.port()));
     }
 
+    /** @return the stub DNS server the transport is pointed at (answers NXDOMAIN, optionally late) */
+    protected static StubDns dns() {
+        return dns;
+    }
+
     @AfterClass
     public static void stopDns() {
         if (dns != null) {

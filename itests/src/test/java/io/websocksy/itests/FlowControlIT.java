@@ -36,10 +36,10 @@ import io.websocksy.itests.support.TcpPeer;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class FlowControlIT extends BridgeTestBase {
+public class FlowControlIT extends ConformanceBase {
     @Override
     protected String[] framers() {
-        return new String[] {"binary"};
+        return new String[] {"auto", "binary"};
     }
 
     static final long TOTAL = 1L << 30;                  // 1 GiB
@@ -73,6 +73,12 @@ public class FlowControlIT extends BridgeTestBase {
 
     @Test
     public void b2_clientToPeer1GiBArrivesIntact() throws Exception {
+        check("B2", "the client sends 1 GiB to a TCP peer (binary framing) as fast as it can",
+                "WebSocket reads paused while the peer is unwritable; all bytes in order (SHA-256 match); INV-1 holds",
+                this::clientToPeer);
+    }
+
+    private String clientToPeer() throws Exception {
         CompletableFuture<String> peerHash = new CompletableFuture<>();
         AtomicLong peerGot = new AtomicLong();
         TcpPeer peer = bridge.track(new TcpPeer(s -> {
@@ -125,6 +131,7 @@ public class FlowControlIT extends BridgeTestBase {
             System.out.printf("FlowControlIT client->peer: %d MiB in %d ms (%.0f MiB/s)%n",
                     TOTAL >> 20, ms, (TOTAL >> 20) * 1000.0 / Math.max(1, ms));
             assertEquals("SHA-256 of 1 GiB client->peer", sentHash, got);
+            return String.format("1 GiB, SHA-256 match, %.0f MiB/s", (TOTAL >> 20) * 1000.0 / Math.max(1, ms));
         } finally {
             ws.abort();
         }
@@ -132,6 +139,12 @@ public class FlowControlIT extends BridgeTestBase {
 
     @Test
     public void b1_peerToClient1GiBWithPausedClientStaysBounded() throws Exception {
+        check("B1", "the peer writes 1 GiB as fast as it can; the client stops reading for 10 s after 64 MiB, then reads"
+                + " everything", "peer reads paused (the peer is stalled), memory bounded; all 1 GiB in order (SHA-256);"
+                + " INV-1 holds", this::peerToClient);
+    }
+
+    private String peerToClient() throws Exception {
         AtomicLong peerSent = new AtomicLong();
         CompletableFuture<String> peerHash = new CompletableFuture<>();
         TcpPeer peer = bridge.track(new TcpPeer(s -> {
@@ -239,6 +252,8 @@ public class FlowControlIT extends BridgeTestBase {
             assertEquals("SHA-256 of 1 GiB peer->client", peerHash.get(10, TimeUnit.SECONDS),
                     HexFormat.of().formatHex(md.digest()));
             assertEquals("close after the peer's EOF", 1000, code);
+            return String.format("1 GiB, SHA-256 match; during the pause heap +%d MiB, NIO direct +%d MiB, peer stalled",
+                    (heap - heapBase) >> 20, (nio - nioBase) >> 20);
         } finally {
             ws.abort();
         }

@@ -29,6 +29,7 @@ import io.websocksy.api.framer.Framer;
 public final class Bridge implements AutoCloseable {
     public static final String LISTENER_PID = "websocksy.listener";
     public static final String DEFAULT_BACKEND_PID = "websocksy.backend.default";
+    public static final String FILE_BACKEND_PID = "websocksy.backend.file";
     public static final Duration READY = Duration.ofSeconds(15);
 
     private static final AtomicInteger SEQ = new AtomicInteger();
@@ -37,6 +38,7 @@ public final class Bridge implements AutoCloseable {
     private final ConfigurationAdmin cm;
     private final List<Configuration> configs = new ArrayList<>();
     private final List<Integer> listenerPorts = new ArrayList<>();
+    private final List<Configuration> listenerConfigs = new ArrayList<>();
     private final List<String> backendNames = new ArrayList<>();
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -84,6 +86,26 @@ public final class Bridge implements AutoCloseable {
     }
 
     /**
+     * Creates a file-backend factory configuration (SPEC 5.2) and waits for its service.
+     *
+     * @param path the base directory
+     * @param expressions the templates, in order (a ConfigAdmin String[])
+     * @return the backend's name
+     */
+    public String fileBackend(String path, String... expressions) throws IOException {
+        String name = uniqueName("fb");
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put("name", name);
+        props.put("path", path);
+        props.put("expression", expressions);
+        create(FILE_BACKEND_PID, name, props);
+        backendNames.add(name);
+        Poll.until(READY, "file backend service " + name, () -> hasService(Backend.class.getName(),
+                "(" + Backend.NAME + "=" + name + ")"));
+        return name;
+    }
+
+    /**
      * Registers a test backend service from the probe.
      *
      * @param backend the backend
@@ -111,10 +133,28 @@ public final class Bridge implements AutoCloseable {
         props.put("port", Integer.toString(port));
         props.put("backend", backend);
         props.putIfAbsent("ping", "0");
-        create(LISTENER_PID, uniqueName("l"), props);
+        listenerConfigs.add(create(LISTENER_PID, uniqueName("l"), props));
         listenerPorts.add(port);
         Poll.until(READY, "listener on 127.0.0.1:" + port, () -> Ports.accepts(port));
         return port;
+    }
+
+    /**
+     * Deletes the configuration of a listener created by {@link #listener} before the test ends (a
+     * config-driven listener close) and waits until its port is closed.
+     *
+     * @param port the listener's port
+     */
+    public void deleteListener(int port) throws IOException {
+        int i = listenerPorts.indexOf(port);
+        if (i < 0) {
+            throw new IllegalArgumentException("no listener on port " + port + " was created by this fixture");
+        }
+        Configuration c = listenerConfigs.remove(i);
+        listenerPorts.remove(i);
+        configs.remove(c);
+        c.delete();
+        Poll.until(READY, "listener on port " + port + " to close", () -> !Ports.accepts(port));
     }
 
     /**
@@ -128,11 +168,12 @@ public final class Bridge implements AutoCloseable {
         return r;
     }
 
-    private void create(String factoryPid, String name, Map<String, Object> props) throws IOException {
+    private Configuration create(String factoryPid, String name, Map<String, Object> props) throws IOException {
         Configuration c = cm.getFactoryConfiguration(factoryPid, name, "?");
         Dictionary<String, Object> d = new Hashtable<>(props);
         c.update(d);
         configs.add(c);
+        return c;
     }
 
     private boolean hasService(String clazz, String filter) {

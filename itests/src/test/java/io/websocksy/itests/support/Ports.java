@@ -24,6 +24,15 @@ public final class Ports {
         }
     }
 
+    /** @return a UDP port on 127.0.0.1 that was free a moment ago (datagrams to it get ICMP port unreachable) */
+    public static int freeUdpPort() {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** @return a port on 127.0.0.1 where nothing listens (bound once, then closed): connects are refused */
     public static int refusingPort() {
         return freePort();

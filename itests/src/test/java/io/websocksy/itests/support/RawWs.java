@@ -63,12 +63,34 @@ public final class RawWs implements AutoCloseable {
      * @return the open connection
      */
     public static RawWs open(int port, RawHttp.Request request) throws IOException {
+        return open(port, request, Chop.WHOLE, 0);
+    }
+
+    /**
+     * Connects and performs the opening handshake, the request written in the given chop mode; fails
+     * unless the answer is 101.
+     *
+     * @param port port on 127.0.0.1
+     * @param request the upgrade request
+     * @param chop how the request bytes are cut into TCP writes
+     * @param seed seed for random chops
+     * @return the open connection
+     */
+    public static RawWs open(int port, RawHttp.Request request, Chop chop, long seed) throws IOException {
+        return open(port, request.bytes(), chop, seed);
+    }
+
+    /**
+     * Like {@link #open(int, RawHttp.Request, Chop, long)} with raw bytes: the request and anything
+     * pipelined behind it.
+     */
+    public static RawWs open(int port, byte[] request, Chop chop, long seed) throws IOException {
         Socket s = new Socket();
         try {
             s.connect(new InetSocketAddress(Ports.LOOPBACK, port), 2000);
             s.setSoTimeout(10_000);
             s.setTcpNoDelay(true);
-            s.getOutputStream().write(request.bytes());
+            chop.write(s.getOutputStream(), request, seed);
             InputStream in = s.getInputStream();
             String head = RawHttp.readHead(in);
             RawHttp.Response r = new RawHttp.Response(head, parse(head), new byte[0], false);
@@ -92,6 +114,127 @@ public final class RawWs implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** @return the socket (for options such as SO_LINGER) */
+    public Socket socket() {
+        return socket;
+    }
+
+    /** Writes raw bytes in a chop mode. */
+    public void sendRaw(byte[] bytes, Chop chop, long seed) throws IOException {
+        chop.write(out, bytes, seed);
+    }
+
+    /**
+     * Writes hostile bytes in a chop mode, stopping as soon as the server has answered (it may close
+     * at the first bad header, before the rest is written) and ignoring a write that fails because
+     * the server already closed.
+     */
+    public void sendHostile(byte[] bytes, Chop chop, long seed) throws IOException {
+        try {
+            chop.write(out, bytes, seed, () -> {
+                try {
+                    return in.available() > 0;
+                } catch (IOException e) {
+                    return true;
+                }
+            });
+        } catch (SocketException e) {
+            // the server closed while the rest was being written: its answer is already on the way
+        }
+    }
+
+    /** Writes one built frame in a chop mode. */
+    public void send(WsFrame f, Chop chop, long seed) throws IOException {
+        sendRaw(f.bytes(), chop, seed);
+    }
+
+    /** Writes one built frame whole. */
+    public void send(WsFrame f) throws IOException {
+        sendRaw(f.bytes(), Chop.WHOLE, 0);
+    }
+
+    /**
+     * What the server sent until it closed: the frames before its close frame, the close frame,
+     * whether TCP was closed afterwards, and any violation of RELIABILITY INV-5 seen on the way.
+     */
+    public static final class Outcome {
+        public final java.util.List<Frame> before = new java.util.ArrayList<>();
+        public Frame close;
+        public boolean tcpClosed;
+        public final java.util.List<String> violations = new java.util.ArrayList<>();
+
+        /** @return the close code, -1 for an empty close payload, 0 when no close frame came */
+        public int code() {
+            return close == null ? 0 : close.closeCode();
+        }
+
+        @Override
+        public String toString() {
+            return (close == null ? "no close frame" : "close " + code()) + (tcpClosed ? ", TCP closed" : ", TCP open")
+                    + (before.isEmpty() ? "" : ", " + before.size() + " frame(s) before") + (violations.isEmpty() ? ""
+                    : ", INV-5 violations " + violations);
+        }
+    }
+
+    /**
+     * Reads until the server's close frame (or EOF), then checks that nothing else follows and that
+     * the server closes TCP within {@code tcpCloseMillis}.
+     *
+     * @param timeoutMillis how long to wait for the close frame
+     * @param tcpCloseMillis how long the server may take to close TCP after it
+     * @return the outcome
+     */
+    public Outcome awaitClose(int timeoutMillis, int tcpCloseMillis) throws IOException {
+        Outcome o = new Outcome();
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (o.close == null) {
+            int left = (int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+            Frame f;
+            try {
+                f = read(left);
+            } catch (java.io.EOFException | SocketException e) {
+                o.tcpClosed = true;
+                return o;
+            }
+            if (f.opcode == CLOSE) {
+                o.close = f;
+                try {
+                    // a well-behaved client answers the server's close (RFC 6455 5.5.1) with the same code
+                    byte[] code = f.payload.length >= 2 ? new byte[] {f.payload[0], f.payload[1]} : new byte[0];
+                    send(true, CLOSE, code);
+                } catch (IOException e) {
+                    // the server already closed TCP (a protocol violation closes at once)
+                }
+            } else {
+                o.before.add(f);
+            }
+        }
+        byte[] p = o.close.payload;
+        if (p.length == 1 || p.length > 125) {
+            o.violations.add("close payload of " + p.length + " bytes");
+        }
+        int code = o.close.closeCode();
+        if (code == 1005 || code == 1006 || code == 1015) {
+            o.violations.add("close code " + code + " on the wire");
+        }
+        if (p.length > 2 && !io.websocksy.itests.support.Utf8Check.valid(p, 2, p.length - 2)) {
+            o.violations.add("close reason is not UTF-8");
+        }
+        socket.setSoTimeout(tcpCloseMillis);
+        try {
+            int b = in.read();
+            if (b >= 0) {
+                o.violations.add("bytes after the close frame (first 0x" + Integer.toHexString(b) + ")");
+            }
+            o.tcpClosed = b < 0 || closedByServerWithin(tcpCloseMillis);
+        } catch (SocketTimeoutException e) {
+            o.tcpClosed = false;
+        } catch (SocketException e) {
+            o.tcpClosed = true;
+        }
+        return o;
     }
 
     /** Sends one masked frame. */

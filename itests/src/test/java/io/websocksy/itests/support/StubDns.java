@@ -12,6 +12,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * error), and carries no answer, authority or additional records.
  */
 public final class StubDns implements AutoCloseable {
+    /**
+     * System property read at every query when no delay was set on the instance: the probe's classes
+     * live in another class loader than the driver's (which owns this server), so a test inside the
+     * framework sets the delay through this JVM-wide property.
+     */
+    public static final String DELAY_PROPERTY = "websocksy.it.dns.delay";
+
     private final DatagramSocket socket;
     private final AtomicInteger queries = new AtomicInteger();
     private volatile long delayMillis;
@@ -53,7 +60,7 @@ public final class StubDns implements AutoCloseable {
                 continue;
             }
             DatagramPacket reply = new DatagramPacket(answer, answer.length, p.getSocketAddress());
-            long delay = delayMillis;
+            long delay = delayMillis > 0 ? delayMillis : Long.getLong(DELAY_PROPERTY, 0);
             if (delay <= 0) {
                 send(reply);
             } else {

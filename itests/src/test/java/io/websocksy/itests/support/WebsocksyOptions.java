@@ -49,7 +49,18 @@ public final class WebsocksyOptions {
                 felixInfrastructure(),
                 fileInstall(deployDirWithTransport(dnsPort)),
                 nettyBundles(),
-                websocksyBundles());
+                websocksyBundles(),
+                shellBundles());
+    }
+
+    /**
+     * @return the Gogo runtime (command processor, no console) and the {@code websocksy:*} commands;
+     *     tests run commands through the injected {@code CommandProcessor}
+     */
+    public static Option shellBundles() {
+        return composite(
+                mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime").versionAsInProject(),
+                reactorBundle("io.websocksy.shell"));
     }
 
     /** @return DS (SCR + its APIs), ConfigAdmin, metatype, log, slf4j */
@@ -104,6 +115,7 @@ public final class WebsocksyOptions {
                 reactorBundle("io.websocksy.api"),
                 reactorBundle("io.websocksy.framers"),
                 reactorBundle("io.websocksy.backend.default"),
+                reactorBundle("io.websocksy.backend.file"),
                 reactorBundle("io.websocksy.bridge"));
     }
 
