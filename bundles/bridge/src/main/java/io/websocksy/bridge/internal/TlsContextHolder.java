@@ -18,7 +18,6 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -215,8 +214,24 @@ final class TlsContextHolder implements AutoCloseable {
         List<X509Certificate> chain = certificates(cfg.certificate, "tls-certificate");
         X509Certificate leaf = chain.get(0);
         return "certificate '" + leaf.getSubjectX500Principal().getName() + "' valid until " + leaf.getNotAfter()
-                .toInstant() + " (" + provider(cfg.provider).name().toLowerCase(Locale.ROOT) + " provider"
+                .toInstant() + " (" + providerName(cfg.provider)
                 + (cfg.clientCa == null ? "" : ", client certificates required") + ")";
+    }
+
+    /**
+     * @return the provider in use as the log names it: {@code openssl provider (BoringSSL ...)}, {@code jdk provider},
+     *         and for {@code auto} without tcnative also why OpenSSL is not available
+     */
+    static String providerName(String configured) {
+        SslProvider p = provider(configured);
+        if (p == SslProvider.OPENSSL) {
+            return "openssl provider, " + OpenSsl.versionString();
+        }
+        if ("auto".equals(configured)) {
+            Throwable why = OpenSsl.unavailabilityCause();
+            return "jdk provider; openssl not available: " + (why == null ? "unknown" : why.toString());
+        }
+        return "jdk provider";
     }
 
     /** @return the PEM blocks of {@code type} ({@code CERTIFICATE}, {@code PRIVATE KEY}) as DER */

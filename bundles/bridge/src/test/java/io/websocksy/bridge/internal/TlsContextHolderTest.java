@@ -67,6 +67,19 @@ class TlsContextHolderTest {
         assertMessage(() -> TlsContextHolder.provider("boring"), "expected auto, jdk or openssl");
     }
 
+    @Test
+    void providerNameSaysWhichProviderAndWhyNotOpenSsl() {
+        assertEquals("jdk provider", TlsContextHolder.providerName("jdk"));
+        if (io.netty.handler.ssl.OpenSsl.isAvailable()) {
+            assertTrue(TlsContextHolder.providerName("auto").startsWith("openssl provider, "));
+            assertTrue(TlsContextHolder.providerName("openssl").startsWith("openssl provider, "));
+        } else { // the bridge's test class path has no netty-tcnative
+            String auto = TlsContextHolder.providerName("auto");
+            assertTrue(auto.startsWith("jdk provider; openssl not available: "), auto);
+            assertMessage(() -> TlsContextHolder.providerName("openssl"), "netty-tcnative is not available");
+        }
+    }
+
     private static void assertMessage(org.junit.jupiter.api.function.Executable e, String part) {
         IllegalArgumentException x = assertThrows(IllegalArgumentException.class, e);
         assertTrue(x.getMessage().contains(part), x.getMessage() + " should contain " + part);
