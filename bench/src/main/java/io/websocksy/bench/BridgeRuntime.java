@@ -18,11 +18,22 @@ import java.util.stream.Stream;
  * of {@code .cfg} files. Three listeners, each with a default backend using the {@code binary} framer:
  * {@code echo} and {@code down} go to the echo peer's echo and source ports, {@code scale} to a
  * separate echo port (so the idle-bridge scenario's closed sockets never collide with the others').
+ * {@link #writeTlsListeners} adds two listeners on the {@code echo} backend that serve {@code wss://}: {@code wss-jdk}
+ * ({@code tls-provider = jdk}) and {@code wss-openssl} ({@code tls-provider = openssl}, netty-tcnative in the
+ * runtime; the listener stays down and its log line says why when it is not available).
  */
 final class BridgeRuntime {
-    /** Listener and backend instance names, and their ports. */
-    record Ports(int wsEcho, int wsDown, int wsScale, int peerEcho, int peerSource, int peerScale) {
+    /**
+     * Listener and backend instance names, and their ports. {@code wssJdk} and {@code wssOpenssl} are TLS
+     * listeners ({@code tls-provider = jdk} / {@code openssl}) on the {@code echo} backend.
+     */
+    record Ports(int wsEcho, int wsDown, int wsScale, int peerEcho, int peerSource, int peerScale, int wssJdk,
+            int wssOpenssl) {
     }
+
+    /** Listener names of the TLS listeners, which are also the report's target names. */
+    static final String WSS_JDK = "wss-jdk";
+    static final String WSS_OPENSSL = "wss-openssl";
 
     private final Path home;
 
@@ -86,18 +97,44 @@ final class BridgeRuntime {
         backend(files, "echo", p.peerEcho());
         backend(files, "down", p.peerSource());
         backend(files, "scale", p.peerScale());
+        write(deploy, files);
+        return files;
+    }
+
+    /**
+     * Adds the two wss listeners to a deploy directory the runtime already watches (written after the plain
+     * listeners are up, so the start-up figures stay those of the plain deploy directory).
+     *
+     * @param deploy the deploy directory
+     * @param p ports
+     * @param tls certificate and key
+     * @return the files written
+     * @throws IOException when a file cannot be written
+     */
+    static Map<String, String> writeTlsListeners(Path deploy, Ports p, BenchTls tls) throws IOException {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("websocksy.listener-" + WSS_JDK + ".cfg", listenerText(p.wssJdk(), "echo") + tls.listenerLines("jdk"));
+        files.put("websocksy.listener-" + WSS_OPENSSL + ".cfg", listenerText(p.wssOpenssl(), "echo")
+                + tls.listenerLines("openssl"));
+        write(deploy, files);
+        return files;
+    }
+
+    private static void write(Path deploy, Map<String, String> files) throws IOException {
         for (Map.Entry<String, String> e : files.entrySet()) {
             // written as .tmp and renamed, so FileInstall never sees a half-written file (STACK P10)
             Path tmp = deploy.resolve(e.getKey() + ".tmp");
             Files.writeString(tmp, e.getValue(), StandardOpenOption.CREATE_NEW);
             Files.move(tmp, deploy.resolve(e.getKey()), StandardCopyOption.ATOMIC_MOVE);
         }
-        return files;
     }
 
     private static void listener(Map<String, String> files, String name, int port) {
-        files.put("websocksy.listener-" + name + ".cfg", "listen = " + Net.LOOPBACK + "\nport = " + port
-                + "\nbackend = " + name + "\n");
+        files.put("websocksy.listener-" + name + ".cfg", listenerText(port, name));
+    }
+
+    private static String listenerText(int port, String backend) {
+        return "listen = " + Net.LOOPBACK + "\nport = " + port + "\nbackend = " + backend + "\n";
     }
 
     private static void backend(Map<String, String> files, String name, int peerPort) {

@@ -28,6 +28,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -44,6 +46,7 @@ public final class Client implements AutoCloseable {
 
     private final Net.Kind kind;
     private final EventLoopGroup group;
+    private volatile SslContext tls;
 
     /**
      * @param kind transport of the client sockets
@@ -52,6 +55,14 @@ public final class Client implements AutoCloseable {
     public Client(Net.Kind kind, int threads) {
         this.kind = kind;
         this.group = kind.group(threads, "client");
+    }
+
+    /**
+     * @param ctx the client TLS context for {@code wss://} targets (one per run; each connection gets its own
+     *     handler without a peer host, so no session is resumed: every connection pays a full handshake)
+     */
+    public void tls(SslContext ctx) {
+        this.tls = ctx;
     }
 
     /** Receives what a connection reads; called on the connection's event loop. */
@@ -92,6 +103,13 @@ public final class Client implements AutoCloseable {
         /** @return the channel */
         public Channel channel() {
             return ch;
+        }
+
+        /** @return the negotiated TLS protocol and cipher suite, or null without TLS */
+        public String tlsSession() {
+            SslHandler h = ch.pipeline().get(SslHandler.class);
+            return h == null ? null : h.engine().getSession().getProtocol() + " " + h.engine().getSession()
+                    .getCipherSuite();
         }
 
         /**
@@ -149,9 +167,17 @@ public final class Client implements AutoCloseable {
         if (t.ws()) {
             WebSocketClientHandshaker hs = WebSocketClientHandshakerFactory.newHandshaker(URI.create(t.uri()),
                     WebSocketVersion.V13, null, false, EmptyHttpHeaders.INSTANCE, MAX_FRAME);
+            SslContext ctx = tls;
+            if (t.tls() && ctx == null) {
+                return p.setFailure(new IllegalStateException(t.uri() + ": the client has no TLS context"));
+            }
             b.handler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {
+                    if (t.tls()) {
+                        // the upgrade request is written on channelActive and held by SslHandler until the handshake ends
+                        ch.pipeline().addLast(ctx.newHandler(ch.alloc()));
+                    }
                     ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192),
                             new WsHandler(hs, p, r));
                 }

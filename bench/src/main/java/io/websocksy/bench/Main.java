@@ -138,7 +138,7 @@ public final class Main {
         int peerScaleBridge = Net.freePort();
         int peerScaleRelay = Net.freePort();
         BridgeRuntime.Ports ports = new BridgeRuntime.Ports(Net.freePort(), Net.freePort(), Net.freePort(),
-                peerEcho, peerSource, peerScaleBridge);
+                peerEcho, peerSource, peerScaleBridge, Net.freePort(), Net.freePort());
         int relayEcho = Net.freePort();
         int relayDown = Net.freePort();
         int relayScale = Net.freePort();
@@ -147,11 +147,23 @@ public final class Main {
         boolean needRuntime = plan.runs("throughput") || plan.runs("latency") || plan.runs("churn")
                 || plan.runs("scale") || plan.runs("cold");
         BridgeRuntime rt = needRuntime ? BridgeRuntime.install(dist, run) : null;
+        // wss:// targets (issue 9): a self-signed certificate for this run, trusted by the load generator only
+        BenchTls tls = plan.runs("throughput") || plan.runs("latency") || plan.runs("churn")
+                ? BenchTls.create(run.resolve("tls")) : null;
+        if (tls != null) {
+            res.tls.put("certificate", "self-signed EC P-256 (SHA256withECDSA) for " + Net.LOOPBACK + ", made by keytool: "
+                    + out.relativize(tls.certificatePem) + ", " + out.relativize(tls.keyPem) + " (PKCS#8)");
+            res.tls.put("client", tls.clientProvider + "; " + BenchTls.PROTOCOL + " only, " + BenchTls.CIPHER
+                    + " first; no session resumption (a full handshake per connection)");
+        }
         try (Proc peer = Proc.java("echo-peer", run, helperJvm, EchoPeer.class, List.of("--transport", "epoll",
                 "--echo", peerEcho + "," + peerScaleBridge + "," + peerScaleRelay, "--source",
                 Integer.toString(peerSource)));
                 Client client = new Client(Net.Kind.EPOLL, 2)) {
             peer.awaitReady(Duration.ofSeconds(30));
+            if (tls != null) {
+                client.tls(tls.client);
+            }
             for (int ti = 0; needRuntime && ti < plan.transports.size(); ti++) {
                 Net.Kind kind = plan.transports.get(ti);
                 boolean primary = ti == 0;
@@ -168,7 +180,15 @@ public final class Main {
                                     + peerSource + "," + relayScale + ":" + peerScaleRelay))) {
                         res.coldRelayMs.add(relay.awaitPort(relayEcho, Duration.ofSeconds(30)) / 1e6);
                         relay.awaitReady(Duration.ofSeconds(30));
-                        phase(client, kind, primary, peer, relay, bridge, ports, relayEcho, relayDown, relayScale);
+                        if (tls != null) {
+                            // added once the plain listeners are up: the start-up figures stay those without TLS
+                            Map<String, String> tlsFiles = BridgeRuntime.writeTlsListeners(deploy, ports, tls);
+                            if (primary) {
+                                res.deployFiles.putAll(tlsFiles);
+                            }
+                        }
+                        phase(client, kind, primary, peer, relay, bridge, ports, relayEcho, relayDown, relayScale,
+                                tls != null);
                     }
                 }
             }
@@ -190,7 +210,7 @@ public final class Main {
 
     /** One transport's measurements; every target is measured back to back, case by case. */
     private void phase(Client client, Net.Kind kind, boolean primary, Proc peer, Proc relay, Proc bridge,
-            BridgeRuntime.Ports ports, int relayEcho, int relayDown, int relayScale) throws Exception {
+            BridgeRuntime.Ports ports, int relayEcho, int relayDown, int relayScale, boolean tls) throws Exception {
         Target direct = new Target("direct", false, ports.peerEcho());
         Target directDown = new Target("direct", false, ports.peerSource());
         Target relayT = new Target("relay", false, relayEcho);
@@ -202,20 +222,22 @@ public final class Main {
         log("%s: websocksy listening %.0f ms after start, relay %.0f ms", kind.id(),
                 res.coldBridgeMs.get(res.coldBridgeMs.size() - 1),
                 res.coldRelayMs.get(res.coldRelayMs.size() - 1));
-        Map<String, Proc> server = Map.of("direct", peer, "relay", relay, "bridge", bridge);
+        List<Target> wss = tls ? wssTargets(client, kind, bridge, ports) : List.of();
+        Map<String, Proc> server = Map.of("direct", peer, "relay", relay, "bridge", bridge,
+                BridgeRuntime.WSS_JDK, bridge, BridgeRuntime.WSS_OPENSSL, bridge);
         if (plan.runs("throughput")) {
             for (int conns : new int[] {1, 64}) {
                 for (boolean echo : new boolean[] {false, true}) {
-                    throughput(client, kind, conns, echo, echo ? List.of(direct, relayT, bridgeT)
+                    throughput(client, kind, conns, echo, echo ? plus(List.of(direct, relayT, bridgeT), wss)
                             : List.of(directDown, relayDownT, bridgeDownT), server);
                 }
             }
         }
         if (plan.runs("latency")) {
-            latency(client, kind, List.of(direct, relayT, bridgeT));
+            latency(client, kind, plus(List.of(direct, relayT, bridgeT), wss));
         }
         if (plan.runs("churn")) {
-            churn(client, kind, List.of(direct, relayT, bridgeT));
+            churn(client, kind, plus(List.of(direct, relayT, bridgeT), wss));
         }
         if (primary && plan.runs("scale")) {
             scale(client, new Target("bridge", true, ports.wsScale()), bridge);
@@ -224,6 +246,57 @@ public final class Main {
         if (primary && plan.profile && (plan.runs("throughput") || plan.runs("latency"))) {
             profile(client, bridge, bridgeT);
         }
+    }
+
+    /**
+     * The wss targets that echo (each waited for in turn; one that does not, e.g. {@code wss-openssl} without
+     * netty-tcnative in the runtime, is a problem in the report and left out), with the runtime's log lines
+     * naming each TLS listener's provider and the protocol and cipher suite the client negotiated.
+     */
+    private List<Target> wssTargets(Client client, Net.Kind kind, Proc bridge, BridgeRuntime.Ports ports) {
+        List<Target> ok = new ArrayList<>();
+        for (Target t : List.of(new Target(BridgeRuntime.WSS_JDK, true, ports.wssJdk(), true),
+                new Target(BridgeRuntime.WSS_OPENSSL, true, ports.wssOpenssl(), true))) {
+            try {
+                String session = awaitEcho(client, t, Duration.ofSeconds(30));
+                res.tls.put(t.name() + " negotiated (" + kind.id() + ")", session);
+                ok.add(t);
+            } catch (Exception e) {
+                problem("wss target " + t.name() + " (" + kind.id() + ")", e);
+            }
+        }
+        try {
+            for (String l : Files.readAllLines(bridge.log, StandardCharsets.UTF_8)) {
+                int at = l.indexOf("listener wss-");
+                int nt = l.indexOf("listener not started: tls-");
+                if (at >= 0 && l.contains(": TLS with ")) {
+                    res.tls.put("runtime log (" + kind.id() + ") " + l.substring(at, l.indexOf(':', at)), l.substring(at));
+                } else if (nt >= 0) {
+                    res.tls.put("runtime log (" + kind.id() + ") error", l.substring(nt));
+                }
+            }
+        } catch (Exception e) {
+            problem("reading " + bridge.log, e);
+        }
+        // Not recorded: lets the JIT compile each provider's TLS path (the JDK's is Java code: AES-GCM and the
+        // EC arithmetic are slow until C2 has compiled them) before the first measured case, as the ws path
+        // has been by the time it is measured.
+        for (Target t : ok) {
+            try {
+                Scenarios.throughput(client, t, 8, true, 0, 2 * plan.tpWarmupMs, Long.MAX_VALUE, () -> 0L);
+                Scenarios.churn(client, t, plan.churnConcurrency, 200, plan.tpWarmupMs * 2);
+            } catch (Exception e) {
+                problem("wss warm-up " + t.name() + " (" + kind.id() + ")", e);
+            }
+        }
+        log("%s: wss targets %s (warmed up)", kind.id(), ok.stream().map(Target::name).toList());
+        return ok;
+    }
+
+    private static List<Target> plus(List<Target> a, List<Target> b) {
+        List<Target> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private void throughput(Client client, Net.Kind kind, int conns, boolean echo, List<Target> targets,
@@ -394,8 +467,12 @@ public final class Main {
 
     // ------------------------------------------------------------------------------- helpers
 
-    /** Waits until one echo round trip through the target works (the bridge may answer 503 at first). */
-    private static void awaitEcho(Client client, Target t, Duration timeout) throws Exception {
+    /**
+     * Waits until one echo round trip through the target works (the bridge may answer 503 at first).
+     *
+     * @return the negotiated TLS protocol and cipher suite of a wss target, else null
+     */
+    private static String awaitEcho(Client client, Target t, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         Throwable last = null;
         while (System.nanoTime() < deadline) {
@@ -411,8 +488,9 @@ public final class Main {
                 c.flush();
                 try {
                     back.get(5, TimeUnit.SECONDS);
+                    String session = c.tlsSession();
                     c.close(2).await(5, TimeUnit.SECONDS);
-                    return;
+                    return session;
                 } catch (Exception e) {
                     last = e;
                     c.ch.close();

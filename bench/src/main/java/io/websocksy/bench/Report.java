@@ -99,12 +99,15 @@ final class Report {
                 .append(" s. Environment:\n\n");
         r.environment.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
         md.append("\n## How to read this\n\n");
-        md.append("Every scenario runs against three targets back to back, in this order, in the same run:\n\n")
+        md.append("Every scenario runs against these targets back to back, in this order, in the same run:\n\n")
                 .append("- **direct**: the load generator talks TCP straight to the echo/source peer (the floor);\n")
                 .append("- **relay**: through a minimal Netty read/write-through TCP proxy (`RawRelay`, built like ")
                 .append("the bridge but with no WebSocket layer and no framer);\n")
                 .append("- **bridge**: through the real websocksy runtime (`bin/websocksy`, `binary` framer), as a ")
-                .append("masked WebSocket client.\n\n")
+                .append("masked WebSocket client;\n")
+                .append("- **wss-jdk**, **wss-openssl**: the same runtime and backend over `wss://`, one listener per ")
+                .append("TLS provider (echo throughput, latency and churn; section \"TLS\" compares them with the ")
+                .append("ws bridge and the relay).\n\n")
                 .append("The ratios (bridge / relay) are what the targets judge; absolute figures depend on the ")
                 .append("machine and on whatever else runs on it. Client, peer, relay and runtime are separate ")
                 .append("processes sharing the same cores, so CPU used by one is missing for the others; the ")
@@ -118,12 +121,10 @@ final class Report {
         if (targets.stream().anyMatch(t -> t[3].contains("MISSED"))) {
             md.append("\nA missed target is explained by the profile section below (JFR, taken in the same run).\n");
         }
-        md.append("\nTLS (JDK and OpenSSL providers): not measured; the listener has no TLS yet (README, ")
-                .append("\"Not there yet\"). The scenarios take a target URI, so `wss://` is one more target once ")
-                .append("it exists.\n");
         throughputSection(md);
         latencySection(md);
         churnSection(md);
+        tlsSection(md);
         scaleSection(md);
         coldSection(md);
         jmhSection(md);
@@ -209,6 +210,97 @@ final class Report {
         md.append("\nFor the bridge a cycle includes the HTTP upgrade, the route look-up, the peer connect before ")
                 .append("the 101 and the close handshake (the server closes TCP), plus one log line at open and one ")
                 .append("at close.\n");
+    }
+
+    /** One figure of the TLS comparison, per target (relay, bridge, wss-jdk, wss-openssl). */
+    record TlsRow(Net.Kind transport, String figure, boolean higherIsBetter, Map<String, Double> byTarget) {
+        Double over(String a, String b) {
+            return ratio(byTarget.get(a), byTarget.get(b));
+        }
+    }
+
+    static final String WSS_JDK = BridgeRuntime.WSS_JDK;
+    static final String WSS_OPENSSL = BridgeRuntime.WSS_OPENSSL;
+    static final List<String> TLS_COLUMNS = List.of("relay", "bridge", WSS_JDK, WSS_OPENSSL);
+
+    /** @return the wss figures next to the ws bridge and the relay of the same case, in measurement order */
+    List<TlsRow> tlsRows() {
+        List<TlsRow> rows = new ArrayList<>();
+        for (Results.TpCase c : r.throughput) {
+            if (!c.byTarget().containsKey(WSS_JDK) && !c.byTarget().containsKey(WSS_OPENSSL)) {
+                continue;
+            }
+            Map<String, Double> mib = new LinkedHashMap<>();
+            Map<String, Double> perCpu = new LinkedHashMap<>();
+            for (String t : TLS_COLUMNS) {
+                Scenarios.Throughput x = c.byTarget().get(t);
+                mib.put(t, x == null ? null : x.mibPerSec());
+                perCpu.put(t, x == null || x.serverCpu() <= 0 ? null : x.mibPerSec() / x.serverCpu());
+            }
+            rows.add(new TlsRow(c.transport(), "throughput " + c.label() + " (MiB/s)", true, mib));
+            rows.add(new TlsRow(c.transport(), "throughput " + c.label() + ", MiB per server CPU-s", true, perCpu));
+        }
+        for (Results.LatCase c : r.latency) {
+            if (!c.byTarget().containsKey(WSS_JDK) && !c.byTarget().containsKey(WSS_OPENSSL)) {
+                continue;
+            }
+            for (double pct : new double[] {50, 99}) {
+                Map<String, Double> m = new LinkedHashMap<>();
+                for (String t : TLS_COLUMNS) {
+                    Scenarios.Latency l = c.byTarget().get(t);
+                    m.put(t, l == null ? null : l.micros(pct));
+                }
+                rows.add(new TlsRow(c.transport(), "round trip p" + (int) pct + " (µs)", false, m));
+            }
+        }
+        for (Results.ChurnCase c : r.churn) {
+            if (!c.byTarget().containsKey(WSS_JDK) && !c.byTarget().containsKey(WSS_OPENSSL)) {
+                continue;
+            }
+            Map<String, Double> m = new LinkedHashMap<>();
+            for (String t : TLS_COLUMNS) {
+                Scenarios.Churn ch = c.byTarget().get(t);
+                m.put(t, ch == null ? null : ch.perSecond());
+            }
+            rows.add(new TlsRow(c.transport(), "churn, connect + TLS handshake + upgrade + echo + close (cycles/s)",
+                    true, m));
+        }
+        return rows;
+    }
+
+    private void tlsSection(StringBuilder md) {
+        md.append("\n## TLS: wss:// against ws:// (JDK and OpenSSL providers)\n\n");
+        List<TlsRow> rows = tlsRows();
+        if (rows.isEmpty()) {
+            md.append("Not measured in this run (the wss targets take part in throughput, latency and churn; ")
+                    .append("see \"Problems during the run\" if those ran).\n");
+            return;
+        }
+        md.append("Two more listeners of the same runtime, on the same `echo` backend as **bridge** (ws://): ")
+                .append("**wss-jdk** (`tls-provider = jdk`) and **wss-openssl** (`tls-provider = openssl`, ")
+                .append("netty-tcnative BoringSSL), measured right after the ws bridge in each case. The ratios ")
+                .append("against the ws bridge are the cost of TLS; those against the relay compare with the ")
+                .append("no-WebSocket baseline; openssl / jdk compares the providers. Throughput, MiB per CPU-s and ")
+                .append("cycles/s: higher is better; round-trip times: lower is better. The load generator's own TLS ")
+                .append("work shares the same two cores, so it lowers the wss figures too.\n\n");
+        r.tls.forEach((k, v) -> md.append("- ").append(k).append(": `").append(v).append("`\n"));
+        md.append("\n| transport | figure | relay | ws bridge | wss-jdk | wss-openssl | wss-jdk / ws | wss-openssl / ws ")
+                .append("| wss-jdk / relay | wss-openssl / relay | openssl / jdk |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (TlsRow row : rows) {
+            int decimals = row.figure().contains("µs") || row.figure().contains("cycles") ? 0 : 1;
+            md.append("| ").append(row.transport().id()).append(" | ").append(row.figure());
+            for (String t : TLS_COLUMNS) {
+                md.append(" | ").append(f(row.byTarget().get(t), decimals));
+            }
+            md.append(" | ").append(x(row.over(WSS_JDK, "bridge"))).append(" | ").append(x(row.over(WSS_OPENSSL, "bridge")))
+                    .append(" | ").append(x(row.over(WSS_JDK, "relay"))).append(" | ")
+                    .append(x(row.over(WSS_OPENSSL, "relay"))).append(" | ").append(x(row.over(WSS_OPENSSL, WSS_JDK)))
+                    .append(" |\n");
+        }
+        md.append("\nServer CPU of the wss targets is the runtime's, as for the ws bridge (the same process). A churn ")
+                .append("cycle of a wss target is a full TLS 1.3 handshake (ECDHE X25519, ECDSA P-256 certificate, no ")
+                .append("resumption) on top of the ws cycle.\n");
     }
 
     private void scaleSection(StringBuilder md) {
@@ -355,6 +447,23 @@ final class Report {
             ch.add(Map.of("transport", c.transport().id(), "targets", by));
         }
         j.put("churn", ch);
+        Map<String, Object> tlsJson = new LinkedHashMap<>(r.tls);
+        List<Object> tlsRows = new ArrayList<>();
+        for (TlsRow row : tlsRows()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("transport", row.transport().id());
+            m.put("figure", row.figure());
+            m.put("higherIsBetter", row.higherIsBetter());
+            m.put("values", row.byTarget());
+            m.put("wssJdkOverWs", row.over(WSS_JDK, "bridge"));
+            m.put("wssOpensslOverWs", row.over(WSS_OPENSSL, "bridge"));
+            m.put("wssJdkOverRelay", row.over(WSS_JDK, "relay"));
+            m.put("wssOpensslOverRelay", row.over(WSS_OPENSSL, "relay"));
+            m.put("opensslOverJdk", row.over(WSS_OPENSSL, WSS_JDK));
+            tlsRows.add(m);
+        }
+        tlsJson.put("rows", tlsRows);
+        j.put("tls", tlsJson);
         List<Object> sc = new ArrayList<>();
         for (Results.Scale s : r.scale) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -37,6 +37,8 @@ final class Results {
 
     final Map<String, Object> environment = new LinkedHashMap<>();
     final Map<String, String> deployFiles = new LinkedHashMap<>();
+    /** wss targets: certificate, client, negotiated sessions and the runtime's provider log lines. */
+    final Map<String, String> tls = new LinkedHashMap<>();
     final List<TpCase> throughput = new ArrayList<>();
     final List<LatCase> latency = new ArrayList<>();
     final List<ChurnCase> churn = new ArrayList<>();
