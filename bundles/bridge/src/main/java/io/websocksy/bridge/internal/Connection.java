@@ -386,8 +386,18 @@ public final class Connection {
         }
         datagram.addComponent(true, data);
         if (fin) {
-            CompositeByteBuf d = datagram;
+            CompositeByteBuf parts = datagram;
             datagram = null;
+            // one contiguous buffer per datagram: the native datagram write of a many-part composite
+            // buffer sent a shortened datagram (RELIABILITY G8), and a datagram is at most 64 KiB
+            ByteBuf d;
+            if (parts.numComponents() == 1) {
+                d = parts;
+            } else {
+                d = client.alloc().directBuffer(parts.readableBytes());
+                d.writeBytes(parts);
+                parts.release();
+            }
             bytesToPeer += d.readableBytes();
             messagesToPeer++;
             peer.write(d, peer.voidPromise());
