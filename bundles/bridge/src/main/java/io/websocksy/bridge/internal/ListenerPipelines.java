@@ -6,7 +6,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.timeout.IdleStateHandler;
 
 /**
@@ -56,14 +55,6 @@ final class ListenerPipelines {
         }
         p.addAfter(last, CLIENT, new ClientHandler(conn));
         p.remove(UPGRADE);
-        WebSocketDecoderConfig cfg = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(s.maxFrameSize)
-                .expectMaskedFrames(true)
-                .allowMaskMismatch(false)
-                .allowExtensions(false)
-                .closeOnProtocolViolation(true)
-                .withUTF8Validator(false)
-                .build();
-        p.replace(HTTP, WS_DECODER, new ClientFrameDecoder(cfg));
+        p.replace(HTTP, WS_DECODER, new ClientFrameDecoder(s.maxFrameSize));
     }
 }

@@ -14,14 +14,11 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 
 /** RELIABILITY C3, C6, U5: a bad client close frame is answered with a close frame, not a bare TCP close. */
 class ClientFrameDecoderTest {
     private static EmbeddedChannel channel() {
-        WebSocketDecoderConfig cfg = WebSocketDecoderConfig.newBuilder().expectMaskedFrames(true)
-                .allowExtensions(false).closeOnProtocolViolation(true).withUTF8Validator(false).build();
-        return new EmbeddedChannel(new WebSocket13FrameEncoder(false), new ClientFrameDecoder(cfg));
+        return new EmbeddedChannel(new WebSocket13FrameEncoder(false), new ClientFrameDecoder(1 << 20));
     }
 
     /** A masked close frame (mask key 0) with the given payload. */
@@ -85,6 +82,27 @@ class ClientFrameDecoderTest {
         assertEquals(-1, f.statusCode());
         f.release();
         assertNull(ch.readOutbound());
+        ch.finishAndReleaseAll();
+    }
+
+    /** RELIABILITY F3, G3: a message ahead of a bad frame in the same read is passed on while the channel is open. */
+    @Test
+    void aMessageBeforeABadFrameIsPassedOnBeforeTheClose() {
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        EmbeddedChannel ch = new EmbeddedChannel(new WebSocket13FrameEncoder(false), new ClientFrameDecoder(1 << 20),
+                new io.netty.channel.ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                        seen.add(msg.getClass().getSimpleName() + (ctx.channel().isActive() ? " open" : " closed"));
+                        io.netty.util.ReferenceCountUtil.release(msg);
+                    }
+                });
+        ByteBuf in = Unpooled.buffer();
+        in.writeByte(0x82).writeByte(0x80 | 6).writeInt(0).writeBytes("before".getBytes());
+        in.writeByte(0xC2).writeByte(0x80 | 1).writeInt(0).writeByte('x'); // RSV1
+        assertThrows(CorruptedWebSocketFrameException.class, () -> ch.writeInbound(in));
+        assertEquals(java.util.List.of("BinaryWebSocketFrame open"), seen);
+        assertEquals(1002, answeredCode(ch));
         ch.finishAndReleaseAll();
     }
 }
