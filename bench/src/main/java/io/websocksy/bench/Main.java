@@ -1,5 +1,6 @@
 package io.websocksy.bench;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -201,7 +202,7 @@ public final class Main {
         }
         res.wallSeconds = (System.nanoTime() - t0) / 1e9;
         Report report = new Report(plan, res);
-        Files.writeString(out.resolve("report.md"), report.markdown());
+        Files.writeString(out.resolve("report.md"), report.markdown() + changeLog());
         Files.writeString(out.resolve("report.json"), Json.write(report.json()));
         log("done in %.0f s: %s and %s", res.wallSeconds, out.resolve("report.md"), out.resolve("report.json"));
     }
@@ -565,5 +566,18 @@ public final class Main {
         } catch (Exception ex) {
             return "?";
         }
+    }
+
+    /**
+     * The performance changes made guided by this suite and what each bought (bench/changes.md, kept by
+     * hand with the before/after ratios of the runs that measured them), appended to the report.
+     */
+    private String changeLog() throws IOException {
+        Path f = root.resolve("bench/changes.md");
+        if (!Files.isRegularFile(f)) {
+            return "";
+        }
+        return "\n## What each change bought\n\n(from `bench/changes.md`, measured with this suite when the change was "
+                + "made)\n\n" + Files.readString(f);
     }
 }
