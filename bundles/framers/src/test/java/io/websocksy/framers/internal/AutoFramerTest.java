@@ -1,8 +1,10 @@
 package io.websocksy.framers.internal;
 
-import static io.websocksy.framers.internal.Driver.concat;
-import static io.websocksy.framers.internal.Driver.hex;
-import static io.websocksy.framers.internal.Driver.utf8;
+import io.websocksy.framer.testkit.Driver;
+
+import static io.websocksy.framer.testkit.Driver.concat;
+import static io.websocksy.framer.testkit.Driver.hex;
+import static io.websocksy.framer.testkit.Driver.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,8 +23,8 @@ import io.websocksy.api.framer.Decision;
 import io.websocksy.api.framer.FramerConfigException;
 import io.websocksy.api.framer.FramingState;
 import io.websocksy.api.framer.Utf8;
-import io.websocksy.framers.internal.Driver.Msg;
-import io.websocksy.framers.internal.Driver.Result;
+import io.websocksy.framer.testkit.Driver.Msg;
+import io.websocksy.framer.testkit.Driver.Result;
 
 class AutoFramerTest {
     private final AutoFramer framer = new AutoFramer();

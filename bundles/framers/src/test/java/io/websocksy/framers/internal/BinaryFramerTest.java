@@ -1,6 +1,8 @@
 package io.websocksy.framers.internal;
 
-import static io.websocksy.framers.internal.Driver.utf8;
+import io.websocksy.framer.testkit.Driver;
+
+import static io.websocksy.framer.testkit.Driver.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import io.websocksy.api.framer.Decision;
 import io.websocksy.api.framer.FramerConfigException;
 import io.websocksy.api.framer.FramingState;
-import io.websocksy.framers.internal.Driver.Msg;
+import io.websocksy.framer.testkit.Driver.Msg;
 
 class BinaryFramerTest {
     private final BinaryFramer framer = new BinaryFramer();

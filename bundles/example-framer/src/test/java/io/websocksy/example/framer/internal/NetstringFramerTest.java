@@ -1,9 +1,11 @@
 package io.websocksy.example.framer.internal;
 
-import static io.websocksy.example.framer.internal.Driver.assertAllModes;
-import static io.websocksy.example.framer.internal.Driver.concat;
-import static io.websocksy.example.framer.internal.Driver.hex;
-import static io.websocksy.example.framer.internal.Driver.utf8;
+import io.websocksy.framer.testkit.Driver;
+
+import static io.websocksy.framer.testkit.Driver.assertAllModes;
+import static io.websocksy.framer.testkit.Driver.concat;
+import static io.websocksy.framer.testkit.Driver.hex;
+import static io.websocksy.framer.testkit.Driver.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import io.websocksy.api.framer.Decision;
 import io.websocksy.api.framer.FramerConfigException;
 import io.websocksy.api.framer.FramingState;
-import io.websocksy.example.framer.internal.Driver.Msg;
+import io.websocksy.framer.testkit.Driver.Msg;
 
 class NetstringFramerTest {
     private final NetstringFramer framer = new NetstringFramer();

@@ -1,8 +1,10 @@
 package io.websocksy.framer.dynamic32.internal;
 
-import static io.websocksy.framer.dynamic32.internal.Driver.assertAllModes;
-import static io.websocksy.framer.dynamic32.internal.Driver.concat;
-import static io.websocksy.framer.dynamic32.internal.Driver.hex;
+import io.websocksy.framer.testkit.Driver;
+
+import static io.websocksy.framer.testkit.Driver.assertAllModes;
+import static io.websocksy.framer.testkit.Driver.concat;
+import static io.websocksy.framer.testkit.Driver.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import io.websocksy.api.framer.Decision;
 import io.websocksy.api.framer.FramerConfigException;
 import io.websocksy.api.framer.FramingState;
-import io.websocksy.framer.dynamic32.internal.Driver.Msg;
+import io.websocksy.framer.testkit.Driver.Msg;
 
 class Dynamic32FramerTest {
     private final Dynamic32Framer framer = new Dynamic32Framer();

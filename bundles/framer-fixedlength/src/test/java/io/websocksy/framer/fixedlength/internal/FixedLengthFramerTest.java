@@ -1,7 +1,9 @@
 package io.websocksy.framer.fixedlength.internal;
 
-import static io.websocksy.framer.fixedlength.internal.Driver.assertAllModes;
-import static io.websocksy.framer.fixedlength.internal.Driver.utf8;
+import io.websocksy.framer.testkit.Driver;
+
+import static io.websocksy.framer.testkit.Driver.assertAllModes;
+import static io.websocksy.framer.testkit.Driver.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import io.websocksy.api.framer.Decision;
 import io.websocksy.api.framer.FramerConfigException;
 import io.websocksy.api.framer.FramingState;
-import io.websocksy.framer.fixedlength.internal.Driver.Msg;
+import io.websocksy.framer.testkit.Driver.Msg;
 
 class FixedLengthFramerTest {
     private final FixedLengthFramer framer = new FixedLengthFramer();

@@ -1,9 +1,11 @@
 package io.websocksy.framer.json.internal;
 
-import static io.websocksy.framer.json.internal.Driver.assertAllModes;
-import static io.websocksy.framer.json.internal.Driver.concat;
-import static io.websocksy.framer.json.internal.Driver.hex;
-import static io.websocksy.framer.json.internal.Driver.utf8;
+import io.websocksy.framer.testkit.Driver;
+
+import static io.websocksy.framer.testkit.Driver.assertAllModes;
+import static io.websocksy.framer.testkit.Driver.concat;
+import static io.websocksy.framer.testkit.Driver.hex;
+import static io.websocksy.framer.testkit.Driver.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import io.websocksy.api.framer.Decision;
 import io.websocksy.api.framer.FramerConfigException;
 import io.websocksy.api.framer.FramingState;
-import io.websocksy.framer.json.internal.Driver.Msg;
+import io.websocksy.framer.testkit.Driver.Msg;
 
 class JsonFramerTest {
     private final JsonFramer framer = new JsonFramer();

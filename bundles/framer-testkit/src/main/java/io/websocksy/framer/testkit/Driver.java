@@ -1,4 +1,4 @@
-package io.websocksy.framer.fixedlength.internal;
+package io.websocksy.framer.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,21 +27,21 @@ import io.websocksy.api.framer.Utf8;
  * confuse relative and absolute indexes fail. It checks the contract on the way: no decision larger
  * than the buffer, no empty emit, no text message with invalid UTF-8.
  *
- * <p>A copy of the built-in framers' test driver ({@code io.websocksy.framers}); plugins do not share
- * test code with that bundle.
+ * <p>Shared by the tests of every framer bundle (test scope only: a framer bundle still imports
+ * nothing but the API). A third-party framer can use it the same way: see the example framer.
  */
-final class Driver {
+public final class Driver {
     /** One emitted message. */
-    record Msg(boolean text, byte[] bytes) {
-        static Msg text(String s) {
+    public record Msg(boolean text, byte[] bytes) {
+        public static Msg text(String s) {
             return new Msg(true, s.getBytes(StandardCharsets.UTF_8));
         }
 
-        static Msg binary(String s) {
+        public static Msg binary(String s) {
             return new Msg(false, s.getBytes(StandardCharsets.UTF_8));
         }
 
-        static Msg binary(byte... b) {
+        public static Msg binary(byte... b) {
             return new Msg(false, b);
         }
 
@@ -63,8 +63,8 @@ final class Driver {
     }
 
     /** What one run produced. */
-    record Result(List<Msg> messages, int droppedAtEnd, int nextCalls) {
-        byte[] concatenated() {
+    public record Result(List<Msg> messages, int droppedAtEnd, int nextCalls) {
+        public byte[] concatenated() {
             int n = messages.stream().mapToInt(m -> m.bytes.length).sum();
             byte[] all = new byte[n];
             int at = 0;
@@ -88,13 +88,13 @@ final class Driver {
      * @param state the framing state under test
      * @param direct show the framer a direct buffer (a copy) instead of a heap view
      */
-    Driver(FramingState state, boolean direct) {
+    public Driver(FramingState state, boolean direct) {
         this.state = state;
         this.direct = direct;
     }
 
     /** Feeds one chunk as one read, then applies decisions until one consumes nothing. */
-    void read(byte[] chunk, int off, int len) {
+    public void read(byte[] chunk, int off, int len) {
         append(chunk, off, len);
         for (int guard = 0; ; guard++) {
             if (guard > 10_000_000) {
@@ -110,7 +110,7 @@ final class Driver {
     }
 
     /** Ends the stream: asks {@code endOfStream} while bytes remain and decisions consume them. */
-    Result finish() {
+    public Result finish() {
         int dropped = 0;
         while (end > start) {
             Decision d = state.endOfStream(view());
@@ -169,7 +169,7 @@ final class Driver {
     // ---- whole runs ----
 
     /** @return the result of feeding {@code input} in chunks of the given sizes (the last one may be cut) */
-    static Result run(FramingState state, byte[] input, boolean direct, int... chops) {
+    public static Result run(FramingState state, byte[] input, boolean direct, int... chops) {
         Driver d = new Driver(state, direct);
         int at = 0;
         int k = 0;
@@ -182,17 +182,17 @@ final class Driver {
     }
 
     /** @return the result of feeding the input as one read */
-    static Result whole(FramingState state, byte[] input) {
+    public static Result whole(FramingState state, byte[] input) {
         return run(state, input, false, Math.max(1, input.length));
     }
 
     /** @return the result of feeding the input one byte per read */
-    static Result byteByByte(FramingState state, byte[] input) {
+    public static Result byteByByte(FramingState state, byte[] input) {
         return run(state, input, false, 1);
     }
 
     /** @return the result of feeding the input in random reads of 1 to {@code max} bytes */
-    static Result chopped(FramingState state, byte[] input, long seed, int max, boolean direct) {
+    public static Result chopped(FramingState state, byte[] input, long seed, int max, boolean direct) {
         Random r = new Random(seed);
         int[] chops = new int[Math.max(1, input.length)];
         for (int i = 0; i < chops.length; i++) {
@@ -203,7 +203,7 @@ final class Driver {
 
     /** Opens a fresh framing state; a config error fails the test. */
     @FunctionalInterface
-    interface Opener {
+    public interface Opener {
         FramingState open() throws FramerConfigException;
 
         default FramingState openOrFail() {
@@ -221,7 +221,7 @@ final class Driver {
      *
      * @return results by mode name, whole first
      */
-    static Map<String, Result> allModes(Opener opener, byte[] input) {
+    public static Map<String, Result> allModes(Opener opener, byte[] input) {
         Map<String, Result> results = new LinkedHashMap<>();
         results.put("whole", whole(opener.openOrFail(), input));
         results.put("byte-by-byte", byteByByte(opener.openOrFail(), input));
@@ -233,22 +233,22 @@ final class Driver {
     }
 
     /** Asserts that every mode of {@link #allModes} emits exactly {@code expected} and drops nothing. */
-    static void assertAllModes(Opener opener, byte[] input, List<Msg> expected) {
+    public static void assertAllModes(Opener opener, byte[] input, List<Msg> expected) {
         allModes(opener, input).forEach((mode, r) -> {
             assertEquals(expected, r.messages(), mode);
             assertEquals(0, r.droppedAtEnd(), mode);
         });
     }
 
-    static byte[] utf8(String s) {
+    public static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    static byte[] hex(String h) {
+    public static byte[] hex(String h) {
         return HexFormat.of().parseHex(h.replace(" ", ""));
     }
 
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         int n = 0;
         for (byte[] p : parts) {
             n += p.length;
