@@ -14,7 +14,6 @@ import java.time.Duration;
 
 import javax.net.ssl.SSLSocket;
 
-import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -46,9 +45,19 @@ public class TlsIT extends BridgeTestBase {
         return new String[] {"auto"};
     }
 
+    /**
+     * Made once for the class. Pax Exam runs each test method as its own JUnit run inside the
+     * container, so {@code @BeforeClass} comes once per method; the PKI (a dozen keytool processes)
+     * is kept in the probe's statics and removed when the container's JVM exits.
+     */
     @BeforeClass
-    public static void makePki() throws Exception {
+    public static synchronized void makePki() throws Exception {
+        if (pki != null && Files.isDirectory(dir)) {
+            return;
+        }
         dir = Files.createTempDirectory("websocksy-tls-it");
+        Path made = dir;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> removeTree(made)));
         pki = new TestPki(dir, "IT CA");
         server = pki.leaf("server", "RSA", false);
         renewed = pki.leaf("renewed", "EC", false);
@@ -57,10 +66,11 @@ public class TlsIT extends BridgeTestBase {
         stranger = other.leaf("stranger", "RSA", true);
     }
 
-    @AfterClass
-    public static void removePki() throws IOException {
-        try (var walk = Files.walk(dir)) {
+    private static void removeTree(Path root) {
+        try (var walk = Files.walk(root)) {
             walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // best effort at JVM exit
         }
     }
 
