@@ -1,7 +1,6 @@
 package io.websocksy.bridge.internal;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -48,32 +47,11 @@ final class OriginPolicy {
      * @throws IllegalArgumentException naming the bad entry
      */
     static OriginPolicy parse(Object raw, boolean allowMissing) {
-        List<String> parts = new ArrayList<>();
-        if (raw instanceof String[]) {
-            for (String s : (String[]) raw) {
-                split(s, parts);
-            }
-        } else if (raw instanceof Collection) {
-            for (Object o : (Collection<?>) raw) {
-                split(String.valueOf(o), parts);
-            }
-        } else if (raw != null) {
-            split(raw.toString(), parts);
-        }
         List<String> out = new ArrayList<>();
-        for (String p : parts) {
+        for (String p : ClientAddress.entries(raw)) {
             out.add(normalise(p));
         }
         return new OriginPolicy(Collections.unmodifiableList(out), allowMissing);
-    }
-
-    private static void split(String s, List<String> into) {
-        for (String t : s.split(",")) {
-            String v = t.trim();
-            if (!v.isEmpty()) {
-                into.add(v);
-            }
-        }
     }
 
     private static String normalise(String entry) {
