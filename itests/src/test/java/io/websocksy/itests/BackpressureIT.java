@@ -42,10 +42,6 @@ import io.websocksy.itests.support.WsFrame;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class BackpressureIT extends ConformanceBase {
-    static long usedHeapAfterGc() {
-        return LimitsIT.usedHeapAfterGc();
-    }
-
     /** Connects with a small receive buffer and does the handshake; the caller decides when to read. */
     static Socket slowClient(int port) throws IOException {
         Socket s = new Socket();

@@ -16,6 +16,7 @@ import io.websocksy.itests.support.Conformance;
 import io.websocksy.itests.support.Fds;
 import io.websocksy.itests.support.Leaks;
 import io.websocksy.itests.support.RecordingPeer;
+import io.websocksy.itests.support.WsFrame;
 
 /**
  * A class of RELIABILITY catalogue cases. Every case runs through {@link #check}: while it runs a
@@ -145,11 +146,31 @@ public abstract class ConformanceBase extends BridgeTestBase {
         }
     }
 
+    /** @return used heap after three full GCs (INV-2 and the heap-bound cases) */
     static long usedHeapAfterGc() {
         Runtime rt = Runtime.getRuntime();
-        System.gc();
-        System.gc();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
         return rt.totalMemory() - rt.freeMemory();
+    }
+
+    /**
+     * Opens a WebSocket to a listener whose peer is {@code rec}, the handshake written in the chop
+     * mode, and puts the peer connection it made into {@code pc[0]}.
+     */
+    protected static RawWs openRecording(RecordingPeer rec, int port, Chop chop, RecordingPeer.Conn[] pc)
+            throws Exception {
+        int index = rec.count();
+        RawWs ws = open(port, chop);
+        pc[0] = rec.conn(index, Duration.ofSeconds(10));
+        return ws;
+    }
+
+    /** Sends a close 1000 and expects it answered with 1000 and a TCP close. */
+    protected static void closeNormally(RawWs ws) throws Exception {
+        ws.send(WsFrame.close(1000, ""));
+        expectClose(ws, 1000);
     }
 
     private String invariants(int connsBefore, int peerConnsBefore, int registryBefore, long heapBefore)

@@ -41,18 +41,6 @@ public class FragmentationIT extends ConformanceBase {
         udpPort = bridge.listener(bridge.defaultBackend(udp.address(), "framing", "binary"), "max-message-size", "4096");
     }
 
-    private RawWs openRec(Chop chop, RecordingPeer.Conn[] pc) throws Exception {
-        int index = rec.count();
-        RawWs ws = open(port, chop);
-        pc[0] = rec.conn(index, T);
-        return ws;
-    }
-
-    private static void closeNormally(RawWs ws) throws Exception {
-        ws.send(WsFrame.close(1000, ""));
-        expectClose(ws, 1000);
-    }
-
     @Test
     public void g1_fragmentedTextIsOneMessage() throws Exception {
         check("G1", "text FIN=0 'frag1-' + continuation FIN=1 'frag2' (Autobahn 5.3-5.5), every chop mode",
@@ -60,7 +48,7 @@ public class FragmentationIT extends ConformanceBase {
             byte[] frames = WsFrame.concat(WsFrame.text("frag1-").fin(false), WsFrame.of(WsFrame.CONT).payload(ascii("frag2")));
             for (Chop chop : Chop.ALL) {
                 RecordingPeer.Conn[] pc = new RecordingPeer.Conn[1];
-                try (RawWs ws = openRec(chop, pc)) {
+                try (RawWs ws = openRecording(rec, port, chop, pc)) {
                     ws.sendRaw(frames, chop, 1);
                     Poll.until(T, "message at the peer", () -> pc[0].size() >= 11);
                     closeNormally(ws);
@@ -83,7 +71,7 @@ public class FragmentationIT extends ConformanceBase {
         check("G2", "ping between fragments, with a 1 s gap (Autobahn 5.6-5.8, 5.19, 5.20)",
                 "pong sent before the message completes; message intact", () -> {
             RecordingPeer.Conn[] pc = new RecordingPeer.Conn[1];
-            try (RawWs ws = openRec(Chop.WHOLE, pc)) {
+            try (RawWs ws = openRecording(rec, port, Chop.WHOLE, pc)) {
                 ws.send(WsFrame.text("frag1-").fin(false));
                 ws.send(WsFrame.of(WsFrame.PING).payload(ascii("between")));
                 RawWs.Frame pong = ws.read(10_000);
@@ -117,7 +105,7 @@ public class FragmentationIT extends ConformanceBase {
             for (boolean fin : new boolean[] {false, true}) {
                 for (Chop chop : Chop.ALL) {
                     RecordingPeer.Conn[] pc = new RecordingPeer.Conn[1];
-                    try (RawWs ws = openRec(chop, pc)) {
+                    try (RawWs ws = openRecording(rec, port, chop, pc)) {
                         ws.sendHostile(WsFrame.of(WsFrame.CONT).fin(fin).payload(ascii("orphan")).bytes(), chop, 3);
                         got.append("FIN=").append(fin ? 1 : 0).append(' ').append(chop).append(": ")
                                 .append(expectClose(ws, 1002)).append(". ");
@@ -127,7 +115,7 @@ public class FragmentationIT extends ConformanceBase {
             }
             // after a complete message, a further continuation is orphaned too (Autobahn 5.10-5.12)
             RecordingPeer.Conn[] pc = new RecordingPeer.Conn[1];
-            try (RawWs ws = openRec(Chop.WHOLE, pc)) {
+            try (RawWs ws = openRecording(rec, port, Chop.WHOLE, pc)) {
                 ws.sendHostile(WsFrame.concat(WsFrame.text("done"), WsFrame.of(WsFrame.CONT).payload(ascii("late"))), Chop.WHOLE, 0);
                 expectClose(ws, 1002);
                 assertPeerGot(pc[0], ascii("done"));
@@ -142,7 +130,7 @@ public class FragmentationIT extends ConformanceBase {
             StringBuilder got = new StringBuilder();
             for (WsFrame second : new WsFrame[] {WsFrame.text("new"), WsFrame.binary(ascii("new"))}) {
                 RecordingPeer.Conn[] pc = new RecordingPeer.Conn[1];
-                try (RawWs ws = openRec(Chop.WHOLE, pc)) {
+                try (RawWs ws = openRecording(rec, port, Chop.WHOLE, pc)) {
                     ws.sendHostile(WsFrame.concat(WsFrame.text("frag1-").fin(false), second), Chop.OCTETS, 0);
                     got.append(expectClose(ws, 1002)).append(". ");
                     // the first fragment may already be at a stream peer (forwarded as it arrives); the new frame never is
@@ -161,7 +149,7 @@ public class FragmentationIT extends ConformanceBase {
         check("G5", "text FIN=0 'a', then Close 1000, then continuation 'b' (Autobahn 7.1.5)",
                 "clean close; data before the close delivered, nothing after it", () -> {
             RecordingPeer.Conn[] pc = new RecordingPeer.Conn[1];
-            try (RawWs ws = openRec(Chop.WHOLE, pc)) {
+            try (RawWs ws = openRecording(rec, port, Chop.WHOLE, pc)) {
                 ws.sendHostile(WsFrame.concat(WsFrame.text("a").fin(false), WsFrame.close(1000, "bye"),
                         WsFrame.of(WsFrame.CONT).payload(ascii("b"))), Chop.WHOLE, 0);
                 RawWs.Outcome o = expectClose(ws, 1000);
@@ -180,7 +168,7 @@ public class FragmentationIT extends ConformanceBase {
             StringBuilder got = new StringBuilder();
             for (int frag : new int[] {64, 64 << 10, 4 << 20}) {
                 RecordingPeer.Conn[] pc = new RecordingPeer.Conn[1];
-                try (RawWs ws = openRec(Chop.WHOLE, pc)) {
+                try (RawWs ws = openRecording(rec, port, Chop.WHOLE, pc)) {
                     long t0 = System.nanoTime();
                     ByteArrayOutputStream batch = new ByteArrayOutputStream();
                     for (int off = 0; off < msg.length; off += frag) {
@@ -219,7 +207,7 @@ public class FragmentationIT extends ConformanceBase {
                 "stream peer: forwarded as they arrive, heap bounded; datagram peer: 1009 over max-message-size", () -> {
             RecordingPeer.Conn[] pc = new RecordingPeer.Conn[1];
             int n = 100_000;
-            try (RawWs ws = openRec(Chop.WHOLE, pc)) {
+            try (RawWs ws = openRecording(rec, port, Chop.WHOLE, pc)) {
                 ByteArrayOutputStream b = new ByteArrayOutputStream();
                 b.write(WsFrame.text("x").fin(false).bytes());
                 byte[] one = WsFrame.of(WsFrame.CONT).fin(false).payload(ascii("x")).bytes();

@@ -42,20 +42,12 @@ public class FramingIT extends ConformanceBase {
                 "max-frame-size", Integer.toString(MAX_FRAME));
     }
 
-    /** Opens a connection to the recording peer's listener; returns it with its peer connection. */
-    private RawWs openRec(Chop chop, RecordingPeer.Conn[] peerConn) throws Exception {
-        int index = rec.count();
-        RawWs ws = open(port, chop);
-        peerConn[0] = rec.conn(index, T);
-        return ws;
-    }
-
     /** Sends {@code frames} in every chop mode and expects close {@code codes}; the peer gets {@code forwarded}. */
     private String violation(byte[] frames, byte[] forwarded, int... codes) throws Exception {
         StringBuilder got = new StringBuilder();
         for (Chop chop : Chop.ALL) {
             RecordingPeer.Conn[] pc = new RecordingPeer.Conn[1];
-            try (RawWs ws = openRec(chop, pc)) {
+            try (RawWs ws = openRecording(rec, port, chop, pc)) {
                 ws.sendHostile(frames, chop, 7);
                 RawWs.Outcome o = expectClose(ws, codes);
                 assertPeerGot(pc[0], forwarded);
@@ -71,7 +63,7 @@ public class FramingIT extends ConformanceBase {
             String whole = violation(WsFrame.text("hello").unmasked().bytes(), new byte[0], 1002);
             // only the 2-byte header of a 100-byte unmasked frame: the close must come without the payload
             RecordingPeer.Conn[] pc = new RecordingPeer.Conn[1];
-            try (RawWs ws = openRec(Chop.WHOLE, pc)) {
+            try (RawWs ws = openRecording(rec, port, Chop.WHOLE, pc)) {
                 byte[] f = WsFrame.binary(new byte[100]).unmasked().bytes();
                 ws.sendHostile(new byte[] {f[0], f[1]}, Chop.WHOLE, 0);
                 RawWs.Outcome o = expectClose(ws, 1002);
@@ -87,7 +79,7 @@ public class FramingIT extends ConformanceBase {
                 "accepted; empty message = zero bytes (stream) / empty datagram (dgram; this bridge drops it, see README)",
                 () -> {
             RecordingPeer.Conn[] pc = new RecordingPeer.Conn[1];
-            try (RawWs ws = openRec(Chop.WHOLE, pc)) {
+            try (RawWs ws = openRecording(rec, port, Chop.WHOLE, pc)) {
                 ws.send(WsFrame.binary(new byte[0]));
                 ws.send(WsFrame.text("zero-mask").maskKey(new byte[4]));
                 ws.send(WsFrame.text(""));
@@ -124,7 +116,7 @@ public class FramingIT extends ConformanceBase {
                         WsFrame.close(1000, "")}) {
                     byte[] bytes = WsFrame.concat(WsFrame.text("before"), bad.rsv(rsv));
                     RecordingPeer.Conn[] pc = new RecordingPeer.Conn[1];
-                    try (RawWs ws = openRec(rsv == 1 ? Chop.OCTETS : Chop.WHOLE, pc)) {
+                    try (RawWs ws = openRecording(rec, port, rsv == 1 ? Chop.OCTETS : Chop.WHOLE, pc)) {
                         ws.sendHostile(bytes, rsv == 1 ? Chop.OCTETS : Chop.WHOLE, rsv);
                         expectClose(ws, 1002);
                         assertPeerGot(pc[0], ascii("before"));
@@ -142,7 +134,7 @@ public class FramingIT extends ConformanceBase {
             for (int op : new int[] {3, 4, 5, 6, 7, 11, 12, 13, 14, 15}) {
                 for (byte[] p : new byte[][] {new byte[0], ascii("payload")}) {
                     RecordingPeer.Conn[] pc = new RecordingPeer.Conn[1];
-                    try (RawWs ws = openRec(Chop.WHOLE, pc)) {
+                    try (RawWs ws = openRecording(rec, port, Chop.WHOLE, pc)) {
                         ws.send(WsFrame.of(op).payload(p));
                         expectClose(ws, 1002);
                         assertPeerGot(pc[0], new byte[0]);
@@ -213,7 +205,7 @@ public class FramingIT extends ConformanceBase {
             byte[] data = new byte[MAX_FRAME];
             new SplittableRandom(10).nextBytes(data);
             RecordingPeer.Conn[] pc = new RecordingPeer.Conn[1];
-            try (RawWs ws = openRec(Chop.WHOLE, pc)) {
+            try (RawWs ws = openRecording(rec, port, Chop.WHOLE, pc)) {
                 ws.sendRaw(WsFrame.binary(data).bytes(), Chop.RANDOM, 10);
                 io.websocksy.itests.support.Poll.until(T, "64 KiB at the peer", () -> pc[0].size() >= MAX_FRAME);
                 ws.send(WsFrame.close(1000, ""));
@@ -234,7 +226,7 @@ public class FramingIT extends ConformanceBase {
             int pongs = 0;
             for (Chop chop : Chop.ALL) {
                 RecordingPeer.Conn[] pc = new RecordingPeer.Conn[1];
-                try (RawWs ws = openRec(chop, pc)) {
+                try (RawWs ws = openRecording(rec, port, chop, pc)) {
                     for (byte[] p : payloads) {
                         ws.send(WsFrame.of(WsFrame.PING).payload(p), chop, p.length);
                         RawWs.Frame f = ws.read(10_000);
@@ -266,7 +258,7 @@ public class FramingIT extends ConformanceBase {
     public void f12_unsolicitedPongsIgnoredWithoutLeak() throws Exception {
         check("F12", "10 000 unsolicited pongs, with and without payload", "ignored, not forwarded, no ByteBuf leak", () -> {
             RecordingPeer.Conn[] pc = new RecordingPeer.Conn[1];
-            try (RawWs ws = openRec(Chop.WHOLE, pc)) {
+            try (RawWs ws = openRecording(rec, port, Chop.WHOLE, pc)) {
                 byte[] batch = WsFrame.concat(WsFrame.of(WsFrame.PONG), WsFrame.of(WsFrame.PONG).payload(ascii("pong-payload")));
                 java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
                 for (int i = 0; i < 5000; i++) {
@@ -290,7 +282,7 @@ public class FramingIT extends ConformanceBase {
             StringBuilder got = new StringBuilder();
             for (Chop chop : Chop.ALL) {
                 RecordingPeer.Conn[] pc = new RecordingPeer.Conn[1];
-                try (RawWs ws = openRec(chop, pc)) {
+                try (RawWs ws = openRecording(rec, port, chop, pc)) {
                     ws.send(WsFrame.text("hello"), chop, 13);
                     io.websocksy.itests.support.Poll.until(T, "hello at the peer", () -> pc[0].size() >= 5);
                     ws.send(WsFrame.close(1000, ""));

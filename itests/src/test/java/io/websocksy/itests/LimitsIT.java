@@ -49,26 +49,6 @@ public class LimitsIT extends ConformanceBase {
         port = bridge.listener(bridge.defaultBackend(rec.address(), "framing", "binary"));
     }
 
-    private RawWs openRec(RecordingPeer.Conn[] pc) throws Exception {
-        int index = rec.count();
-        RawWs ws = open(port, Chop.WHOLE);
-        pc[0] = rec.conn(index, T);
-        return ws;
-    }
-
-    private static void closeNormally(RawWs ws) throws Exception {
-        ws.send(WsFrame.close(1000, ""));
-        expectClose(ws, 1000);
-    }
-
-    static long usedHeapAfterGc() {
-        Runtime rt = Runtime.getRuntime();
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        return rt.totalMemory() - rt.freeMemory();
-    }
-
     /** @return direct memory held by Netty's default (pooled) allocator, which the bridge uses */
     static long nettyDirect() {
         io.netty.buffer.ByteBufAllocator a = io.netty.buffer.ByteBufAllocator.DEFAULT;
@@ -84,7 +64,7 @@ public class LimitsIT extends ConformanceBase {
             new SplittableRandom(1).nextBytes(bin);
             byte[] text = ascii("ü".repeat(32 << 10));
             RecordingPeer.Conn[] pc = new RecordingPeer.Conn[1];
-            try (RawWs ws = openRec(pc)) {
+            try (RawWs ws = openRecording(rec, port, Chop.WHOLE, pc)) {
                 ws.send(WsFrame.of(WsFrame.TEXT).payload(text));
                 ws.send(WsFrame.binary(bin));
                 Poll.until(T, "128 KiB at the peer", () -> pc[0].size() >= text.length + bin.length);
@@ -95,13 +75,13 @@ public class LimitsIT extends ConformanceBase {
                 assertPeerGot(pc[0], both);
             }
             byte[] max = new byte[1 << 20];
-            try (RawWs ws = openRec(pc)) {
+            try (RawWs ws = openRecording(rec, port, Chop.WHOLE, pc)) {
                 ws.send(WsFrame.binary(max));
                 Poll.until(Duration.ofSeconds(60), "1 MiB at the peer", () -> pc[0].size() >= max.length);
                 closeNormally(ws);
                 assertPeerGot(pc[0], max);
             }
-            try (RawWs ws = openRec(pc)) {
+            try (RawWs ws = openRecording(rec, port, Chop.WHOLE, pc)) {
                 ws.sendHostile(WsFrame.binary(new byte[(1 << 20) + 1]).bytes(), Chop.WHOLE, 0);
                 return "64 KiB text + binary intact; 1 MiB intact; 1 MiB + 1: " + expectClose(ws, 1009);
             }
@@ -116,7 +96,7 @@ public class LimitsIT extends ConformanceBase {
                 byte[] msg = new byte[size];
                 new SplittableRandom(2).nextBytes(msg);
                 RecordingPeer.Conn[] pc = new RecordingPeer.Conn[1];
-                try (RawWs ws = openRec(pc)) {
+                try (RawWs ws = openRecording(rec, port, Chop.WHOLE, pc)) {
                     byte[] f = WsFrame.binary(msg).bytes();
                     long t0 = System.nanoTime();
                     OutputStream out = ws.socket().getOutputStream();
@@ -243,12 +223,12 @@ public class LimitsIT extends ConformanceBase {
             byte[] bomb = z.toByteArray();
             String got = "bomb " + (bomb.length >> 10) + " KiB";
             RecordingPeer.Conn[] pc = new RecordingPeer.Conn[1];
-            try (RawWs ws = openRec(pc)) {
+            try (RawWs ws = openRecording(rec, port, Chop.WHOLE, pc)) {
                 ws.sendHostile(WsFrame.binary(bomb).rsv(4).bytes(), Chop.WHOLE, 0);
                 got += "; whole: " + expectClose(ws, 1002);
                 assertPeerGot(pc[0], new byte[0]);
             }
-            try (RawWs ws = openRec(pc)) {
+            try (RawWs ws = openRecording(rec, port, Chop.WHOLE, pc)) {
                 ws.sendHostile(WsFrame.concat(WsFrame.binary(new byte[] {bomb[0]}).rsv(4).fin(false),
                         WsFrame.of(WsFrame.CONT).payload(new byte[] {bomb[1]}).fin(false)), Chop.WHOLE, 0);
                 got += "; 1-byte continuations: " + expectClose(ws, 1002);
@@ -327,7 +307,7 @@ public class LimitsIT extends ConformanceBase {
             long heap0 = usedHeapAfterGc();
             long direct0 = nettyDirect();
             RecordingPeer.Conn[] pc = new RecordingPeer.Conn[1];
-            try (RawWs ws = openRec(pc)) {
+            try (RawWs ws = openRecording(rec, port, Chop.WHOLE, pc)) {
                 byte[] pong = WsFrame.of(WsFrame.PONG).payload(new byte[16]).bytes();
                 byte[] batch = new byte[pong.length * 1000];
                 for (int i = 0; i < 1000; i++) {

@@ -45,13 +45,6 @@ public class Utf8IT extends ConformanceBase {
         port = bridge.listener(bridge.defaultBackend(rec.address(), "framing", "binary"));
     }
 
-    private RawWs openRec(Chop chop, RecordingPeer.Conn[] pc) throws Exception {
-        int index = rec.count();
-        RawWs ws = open(port, chop);
-        pc[0] = rec.conn(index, T);
-        return ws;
-    }
-
     @Test
     public void u1_validUtf8FragmentedWithinCodePoints() throws Exception {
         check("U1", "valid UTF-8 with 2-, 3- and 4-byte sequences (U+24B62), fragmented at and within code points (6.2)",
@@ -60,7 +53,7 @@ public class Utf8IT extends ConformanceBase {
             StringBuilder got = new StringBuilder();
             for (int fragSize : new int[] {text.length, 1, 2, 3, 5}) {
                 RecordingPeer.Conn[] pc = new RecordingPeer.Conn[1];
-                try (RawWs ws = openRec(Chop.WHOLE, pc)) {
+                try (RawWs ws = openRecording(rec, port, Chop.WHOLE, pc)) {
                     ByteArrayOutputStream b = new ByteArrayOutputStream();
                     for (int off = 0; off < text.length; off += fragSize) {
                         int n = Math.min(fragSize, text.length - off);
@@ -91,7 +84,7 @@ public class Utf8IT extends ConformanceBase {
             for (String hex : INVALID) {
                 Chop chop = Chop.ALL[n % 3];
                 RecordingPeer.Conn[] pc = new RecordingPeer.Conn[1];
-                try (RawWs ws = openRec(chop, pc)) {
+                try (RawWs ws = openRecording(rec, port, chop, pc)) {
                     ws.sendHostile(WsFrame.of(WsFrame.TEXT).payload(HEX.parseHex(hex)).bytes(), chop, n);
                     try {
                         expectClose(ws, 1007);
@@ -113,7 +106,7 @@ public class Utf8IT extends ConformanceBase {
                 + " when the frame is complete (non-strict)", () -> {
             StringBuilder got = new StringBuilder();
             RecordingPeer.Conn[] pc = new RecordingPeer.Conn[1];
-            try (RawWs ws = openRec(Chop.WHOLE, pc)) {
+            try (RawWs ws = openRecording(rec, port, Chop.WHOLE, pc)) {
                 ws.send(WsFrame.text("κόσμε").fin(false));
                 ws.sendHostile(WsFrame.of(WsFrame.CONT).fin(false).payload(HEX.parseHex("f4908080")).bytes(), Chop.WHOLE, 0);
                 // the third fragment is never sent: the close must come without it
@@ -123,7 +116,7 @@ public class Utf8IT extends ConformanceBase {
                 assertTrue("peer got at most fragment 1", at.length == 0 || java.util.Arrays.equals(at, ascii("κόσμε")));
                 got.append(", peer got ").append(at.length).append(" bytes (fragment 1)");
             }
-            try (RawWs ws = openRec(Chop.WHOLE, pc)) {
+            try (RawWs ws = openRecording(rec, port, Chop.WHOLE, pc)) {
                 byte[] frame = WsFrame.of(WsFrame.TEXT).payload(HEX.parseHex("cebae1bdb9cf83cebcceb5f4908080656469746564")).bytes();
                 // one frame in three TCP chops, the invalid bytes in the second, the third 1 s later (6.4.3/6.4.4).
                 // Netty validates a frame once its payload is complete, so this close comes after the third
@@ -146,7 +139,7 @@ public class Utf8IT extends ConformanceBase {
         check("U4", "binary frame containing invalid UTF-8", "accepted, delivered unchanged", () -> {
             byte[] data = HEX.parseHex("c0afeda080ff80f5");
             RecordingPeer.Conn[] pc = new RecordingPeer.Conn[1];
-            try (RawWs ws = openRec(Chop.WHOLE, pc)) {
+            try (RawWs ws = openRecording(rec, port, Chop.WHOLE, pc)) {
                 ws.send(WsFrame.binary(data));
                 Poll.until(T, "bytes at the peer", () -> pc[0].size() >= data.length);
                 ws.send(WsFrame.close(1000, ""));
@@ -161,7 +154,7 @@ public class Utf8IT extends ConformanceBase {
     public void u5_closeReasonWithInvalidUtf8() throws Exception {
         check("U5", "close frame 1000 whose reason is invalid UTF-8 (7.5.1)", "close 1007 (Netty) or 1002", () -> {
             RecordingPeer.Conn[] pc = new RecordingPeer.Conn[1];
-            try (RawWs ws = openRec(Chop.WHOLE, pc)) {
+            try (RawWs ws = openRecording(rec, port, Chop.WHOLE, pc)) {
                 byte[] p = {0x03, (byte) 0xe8, (byte) 0xce, (byte) 0xba, (byte) 0xed, (byte) 0xa0, (byte) 0x80};
                 ws.sendHostile(WsFrame.of(WsFrame.CLOSE).payload(p).bytes(), Chop.WHOLE, 0);
                 RawWs.Outcome o = expectClose(ws, 1007, 1002);
