@@ -121,36 +121,36 @@ final class ClientFrameDecoder extends ByteToMessageDecoder {
         int rsv = (b0 & 0x70) >> 4;
         int op = b0 & 0x0F;
         if (rsv != 0) {
-            return fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR,
+            throw fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR,
                     "RSV != 0 and no extension negotiated, RSV:" + rsv);
         }
         if ((b1 & 0x80) == 0) {
-            return fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR, "received a frame that is not masked as expected");
+            throw fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR, "received a frame that is not masked as expected");
         }
         if (op > 7) {
             if (!finBit) {
-                return fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR, "fragmented control frame");
+                throw fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR, "fragmented control frame");
             }
             if (len7 > 125) {
-                return fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR,
+                throw fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR,
                         "control frame with payload length > 125 octets");
             }
             if (op != OP_CLOSE && op != OP_PING && op != OP_PONG) {
-                return fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR, "control frame using reserved opcode " + op);
+                throw fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR, "control frame using reserved opcode " + op);
             }
             if (op == OP_CLOSE && len7 == 1) {
-                return fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR, "close frame with a 1-byte payload");
+                throw fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR, "close frame with a 1-byte payload");
             }
         } else {
             if (op != OP_CONT && op != OP_TEXT && op != OP_BINARY) {
-                return fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR, "data frame using reserved opcode " + op);
+                throw fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR, "data frame using reserved opcode " + op);
             }
             if (messageOpcode == 0 && op == OP_CONT) {
-                return fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR,
+                throw fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR,
                         "received continuation data frame outside fragmented message");
             }
             if (messageOpcode != 0 && op != OP_CONT) {
-                return fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR,
+                throw fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR,
                         "received non-continuation data frame while inside fragmented message");
             }
         }
@@ -163,24 +163,24 @@ final class ClientFrameDecoder extends ByteToMessageDecoder {
             len = in.getUnsignedShort(p);
             p += 2;
             if (len < 126) {
-                return fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR,
+                throw fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR,
                         "invalid data frame length (not using minimal length encoding)");
             }
         } else if (len7 == 127) {
             len = in.getLong(p);
             p += 8;
             if (len < 0) {
-                return fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR, "invalid data frame length (negative length)");
+                throw fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR, "invalid data frame length (negative length)");
             }
             if (len < 65536) {
-                return fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR,
+                throw fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR,
                         "invalid data frame length (not using minimal length encoding)");
             }
         } else {
             len = len7;
         }
         if (len > maxFrameSize) {
-            return fail(ctx, in, WebSocketCloseStatus.MESSAGE_TOO_BIG,
+            throw fail(ctx, in, WebSocketCloseStatus.MESSAGE_TOO_BIG,
                     "Max frame length of " + maxFrameSize + " has been exceeded.");
         }
         mask = in.getInt(p);
@@ -213,11 +213,7 @@ final class ClientFrameDecoder extends ByteToMessageDecoder {
             int n = (int) left;
             ByteBuf payload = unmaskedSlice(ctx, in, n);
             if (opcode >= OP_CLOSE) {
-                WebSocketFrame f = control(ctx, in, payload);
-                if (f == null) {
-                    return false; // bad close body: failed, input dropped
-                }
-                out.add(f);
+                out.add(control(ctx, in, payload));
             } else {
                 out.add(frame(ctx, payload, true));
             }
@@ -305,7 +301,7 @@ final class ClientFrameDecoder extends ByteToMessageDecoder {
         return f;
     }
 
-    /** @return the control frame, or null after a failure (bad close body) */
+    /** @return the control frame; a bad close body fails the connection instead */
     private WebSocketFrame control(ChannelHandlerContext ctx, ByteBuf in, ByteBuf payload) {
         switch (opcode) {
             case OP_PING:
@@ -327,16 +323,20 @@ final class ClientFrameDecoder extends ByteToMessageDecoder {
                     }
                     if (bad != null) {
                         payload.release();
-                        fail(ctx, in, status, bad);
-                        return null;
+                        throw fail(ctx, in, status, bad);
                     }
                 }
                 return new CloseWebSocketFrame(true, 0, payload);
         }
     }
 
-    /** Writes the close frame, closes, drops the rest of the input and throws for the pipeline. */
-    private boolean fail(ChannelHandlerContext ctx, ByteBuf in, WebSocketCloseStatus status, String why) {
+    /**
+     * Writes the close frame, closes, drops the rest of the input.
+     *
+     * @return the exception for the caller to throw down the pipeline
+     */
+    private CorruptedWebSocketFrameException fail(ChannelHandlerContext ctx, ByteBuf in, WebSocketCloseStatus status,
+            String why) {
         state = State.CORRUPT;
         if (in != null) {
             in.skipBytes(in.readableBytes());
@@ -344,6 +344,6 @@ final class ClientFrameDecoder extends ByteToMessageDecoder {
         if (ctx.channel().isActive()) {
             ctx.writeAndFlush(new CloseWebSocketFrame(status.code(), why)).addListener(ChannelFutureListener.CLOSE);
         }
-        throw new CorruptedWebSocketFrameException(status, why);
+        return new CorruptedWebSocketFrameException(status, why);
     }
 }
