@@ -223,7 +223,6 @@ public final class Listener {
     private final AtomicLong upgradedTotal = new AtomicLong();
     private final AtomicLong rejectedTotal = new AtomicLong();
     private volatile boolean draining;
-    private volatile boolean tls;
     private ScheduledFuture<?> drainTimer;
 
     @Activate
@@ -237,7 +236,6 @@ public final class Listener {
             throw e;
         }
         settings = s;
-        tls = tlsConfigured(props);
         try {
             server = bind(s);
         } catch (RuntimeException e) {
@@ -287,7 +285,6 @@ public final class Listener {
             LOG.info("listener {} moved from {} to {}", next.name, previous.localAddress(), fresh.localAddress());
         }
         settings = next;
-        tls = tlsConfigured(props);
         LOG.info("listener {} reconfigured - {}", next.name, next);
     }
 
@@ -379,14 +376,9 @@ public final class Listener {
         return settings;
     }
 
-    /** @return true when TLS keys are configured ({@code tls-certificate}) */
+    /** @return true when the serving configuration has TLS ({@code tls-certificate} and {@code tls-key}) */
     boolean tls() {
-        return tls;
-    }
-
-    private static boolean tlsConfigured(Map<String, Object> props) {
-        Object cert = props.get("tls-certificate");
-        return cert != null && !cert.toString().isBlank();
+        return settings.tls != null;
     }
 
     /** @return the address clients connect to: the bound one, or the configured one while not bound */
