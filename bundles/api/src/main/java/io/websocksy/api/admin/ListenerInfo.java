@@ -13,7 +13,14 @@ public final class ListenerInfo {
         /** Not accepting; open connections carry on until they end or the drain timeout closes them. */
         DRAINING,
         /** Not accepting and no connection left. */
-        DRAINED;
+        DRAINED,
+        /**
+         * Configured but not running: its configuration is invalid or its address cannot be bound;
+         * {@link ListenerInfo#failure()} says why. A corrected configuration starts it.
+         *
+         * @since 1.1
+         */
+        FAILED;
 
         /** @return the lower-case name used in tables, e.g. {@code draining} */
         public String label() {
@@ -31,6 +38,7 @@ public final class ListenerInfo {
     private final long accepted;
     private final long upgraded;
     private final long rejected;
+    private final String failure;
 
     private ListenerInfo(Builder b) {
         this.name = b.name;
@@ -43,6 +51,7 @@ public final class ListenerInfo {
         this.accepted = b.accepted;
         this.upgraded = b.upgraded;
         this.rejected = b.rejected;
+        this.failure = b.failure;
     }
 
     /**
@@ -103,11 +112,19 @@ public final class ListenerInfo {
         return rejected;
     }
 
+    /**
+     * @return why the listener is {@link State#FAILED}, fit to show a user as is; empty otherwise
+     * @since 1.1
+     */
+    public java.util.Optional<String> failure() {
+        return java.util.Optional.ofNullable(failure);
+    }
+
     @Override
     public String toString() {
         return "ListenerInfo[" + name + " " + state.label() + " " + address + (tls ? " tls" : "") + " backend="
                 + backend + (backendBound ? "" : " (unbound)") + " open=" + open + " accepted=" + accepted
-                + " upgraded=" + upgraded + " rejected=" + rejected + "]";
+                + " upgraded=" + upgraded + " rejected=" + rejected + (failure == null ? "" : " failure=" + failure) + "]";
     }
 
     /** Builds a {@link ListenerInfo}; name, address, backend and state are required. */
@@ -122,6 +139,7 @@ public final class ListenerInfo {
         private long accepted;
         private long upgraded;
         private long rejected;
+        private String failure;
 
         private Builder(String name) {
             this.name = Checks.nonEmpty(name, "name");
@@ -165,6 +183,16 @@ public final class ListenerInfo {
             this.accepted = Checks.notNegative(acceptedTotal, "accepted");
             this.upgraded = Checks.notNegative(upgradedTotal, "upgraded");
             this.rejected = Checks.notNegative(rejectedTotal, "rejected");
+            return this;
+        }
+
+        /**
+         * @param why why the listener is {@link State#FAILED}; null for none
+         * @return this
+         * @since 1.1
+         */
+        public Builder failure(String why) {
+            this.failure = why;
             return this;
         }
 

@@ -5,5 +5,5 @@
  * client of it, and so may be any other management front end.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.websocksy.api.admin;

@@ -18,12 +18,16 @@ public final class Route {
     private final String framer;
     private final String framerConfig;
     private final String subprotocol;
+    private final PeerProxyProtocol peerProxyProtocol;
+    private final RouteWatch watch;
 
     private Route(Builder b) {
         this.peer = b.peer;
         this.framer = b.framer;
         this.framerConfig = b.framerConfig;
         this.subprotocol = b.subprotocol;
+        this.peerProxyProtocol = b.peerProxyProtocol;
+        this.watch = b.watch;
     }
 
     /**
@@ -54,10 +58,28 @@ public final class Route {
         return Optional.ofNullable(subprotocol);
     }
 
+    /**
+     * @return whether a PROXY protocol header goes to the peer first ({@link PeerProxyProtocol#OFF} by default)
+     * @since 1.1
+     */
+    public PeerProxyProtocol peerProxyProtocol() {
+        return peerProxyProtocol;
+    }
+
+    /**
+     * @return the backend's watch on the connection, if it wants one
+     * @since 1.1
+     */
+    public Optional<RouteWatch> watch() {
+        return Optional.ofNullable(watch);
+    }
+
     @Override
     public String toString() {
         return "Route[" + peer + ", framer=" + framer + (framerConfig.isEmpty() ? "" : " '" + framerConfig + "'")
-                + ", subprotocol=" + (subprotocol == null ? "-" : subprotocol) + "]";
+                + ", subprotocol=" + (subprotocol == null ? "-" : subprotocol)
+                + (peerProxyProtocol == PeerProxyProtocol.OFF ? "" : ", peer-proxy-protocol=" + peerProxyProtocol)
+                + "]";
     }
 
     @Override
@@ -67,12 +89,13 @@ public final class Route {
         }
         Route r = (Route) o;
         return peer.equals(r.peer) && framer.equals(r.framer) && framerConfig.equals(r.framerConfig)
-                && Objects.equals(subprotocol, r.subprotocol);
+                && Objects.equals(subprotocol, r.subprotocol) && peerProxyProtocol == r.peerProxyProtocol
+                && Objects.equals(watch, r.watch);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(peer, framer, framerConfig, subprotocol);
+        return Objects.hash(peer, framer, framerConfig, subprotocol, peerProxyProtocol, watch);
     }
 
     /** Builds a {@link Route}. */
@@ -81,6 +104,8 @@ public final class Route {
         private String framer = DEFAULT_FRAMER;
         private String framerConfig = "";
         private String subprotocol;
+        private PeerProxyProtocol peerProxyProtocol = PeerProxyProtocol.OFF;
+        private RouteWatch watch;
 
         private Builder(PeerAddress peer) {
             this.peer = Objects.requireNonNull(peer, "peer");
@@ -110,6 +135,26 @@ public final class Route {
          */
         public Builder subprotocol(String protocol) {
             this.subprotocol = protocol;
+            return this;
+        }
+
+        /**
+         * @param p whether to send a PROXY header to the peer; null means {@link PeerProxyProtocol#OFF}
+         * @return this
+         * @since 1.1
+         */
+        public Builder peerProxyProtocol(PeerProxyProtocol p) {
+            this.peerProxyProtocol = p == null ? PeerProxyProtocol.OFF : p;
+            return this;
+        }
+
+        /**
+         * @param w told when the connection is bridged and when it ends; null for none
+         * @return this
+         * @since 1.1
+         */
+        public Builder watch(RouteWatch w) {
+            this.watch = w;
             return this;
         }
 
