@@ -201,6 +201,27 @@ public final class Listener {
                     @org.osgi.service.metatype.annotations.Option(value = "text"),
                     @org.osgi.service.metatype.annotations.Option(value = "json")})
         String access$_$log$_$format() default "text";
+
+        /** @return static file directory */
+        @AttributeDefinition(name = "Static files directory", required = false, description = "A plain GET or "
+                + "HEAD that is not a WebSocket upgrade is answered from this directory (e.g. /usr/share/novnc); "
+                + "nothing outside it is served (404). Empty: off.")
+        String web() default "";
+
+        /** @return index file */
+        @AttributeDefinition(name = "Index file", required = false, description = "File served for a directory "
+                + "path ending in /. Empty: none.")
+        String web$_$index() default "index.html";
+
+        /** @return directory listings */
+        @AttributeDefinition(name = "Directory listings", description = "List a directory without an index file; "
+                + "false gives 404.")
+        boolean web$_$listing() default false;
+
+        /** @return cache control */
+        @AttributeDefinition(name = "Cache-Control of static files", required = false, description = "Value of the "
+                + "Cache-Control header of files (ETag and Last-Modified are always sent). Empty: no header.")
+        String web$_$cache$_$control() default "no-cache";
     }
 
     @Reference

@@ -31,6 +31,8 @@ final class ListenerSettings {
     final TlsContextHolder.Config tls;
     /** null when the access log is off */
     final AccessLog.Format accessLog;
+    /** static files ({@code web}); null when off */
+    final WebRoot web;
 
     ListenerSettings(Map<String, Object> props) {
         Settings s = new Settings(Listener.PID, props);
@@ -102,6 +104,7 @@ final class ListenerSettings {
         tls = cert.isEmpty() ? null : new TlsContextHolder.Config(new java.io.File(cert), new java.io.File(key),
                 ca.isEmpty() ? null : new java.io.File(ca), provider, reload);
         accessLog = s.bool("access-log", false) ? format(s) : null;
+        web = WebRoot.parse(s, props);
     }
 
     private static AccessLog.Format format(Settings s) {
@@ -132,6 +135,7 @@ final class ListenerSettings {
                 + " max-connections=" + maxConnections + " max-connections-per-ip=" + maxConnectionsPerIp
                 + " allowed-peers=" + allowedPeers + " trusted-proxies=" + trustedProxies
                 + " proxy-protocol=" + proxyProtocol + (tls == null ? " tls=off" : " " + tls)
-                + " access-log=" + (accessLog == null ? "off" : accessLog);
+                + " access-log=" + (accessLog == null ? "off" : accessLog)
+                + " web=" + (web == null ? "off" : web);
     }
 }

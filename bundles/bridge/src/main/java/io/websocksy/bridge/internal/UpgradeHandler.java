@@ -61,7 +61,9 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         headSeen = true;
-        handshakeTimer.cancel(false);
+        if (handshakeTimer != null) { // null when StaticFileHandler hands over a keep-alive request
+            handshakeTimer.cancel(false);
+        }
         if (msg instanceof HttpError) {
             reject(ctx, ((HttpError) msg).status, ((HttpError) msg).getMessage());
             return;
@@ -69,6 +71,11 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
         HttpHead head = (HttpHead) msg;
         listener.security().resolveClient(ctx.channel(), head, s);
         what = head.method + " " + (head.target.length() > 200 ? head.target.substring(0, 200) + "..." : head.target);
+        if (StaticFileHandler.wants(s, head)) { // listener key web: a plain GET/HEAD is answered from files
+            finished = true;
+            StaticFileHandler.takeOver(ctx, listener, s, head);
+            return;
+        }
         HandshakeValidator.Valid valid;
         try {
             valid = HandshakeValidator.validate(head, s);
