@@ -336,7 +336,6 @@ class StaticFilesTest {
     void slowReaderHoldsBackTheFileNotTheLoop() throws Exception {
         start(Map.of("web", root.toString()));
         try (Socket slow = plain(); Socket other = plain()) {
-            slow.setReceiveBufferSize(4096);
             slow.getOutputStream().write(get("/big.wasm").getBytes(StandardCharsets.ISO_8859_1));
             // while the slow client reads nothing, another client is served at once
             assertEquals(200, exchange(other, get("/index.html"), false).status);
