@@ -31,6 +31,14 @@ public final class Arguments {
         this.spec = spec;
     }
 
+    /**
+     * @param spec a validated spec from another command-line dialect ({@link WebsockifyArguments})
+     * @return arguments in mode {@link Mode#SPEC}, or {@link Mode#HELP} when spec is null
+     */
+    static Arguments of(LaunchSpec spec) {
+        return spec == null ? new Arguments(Mode.HELP, null) : new Arguments(Mode.SPEC, spec);
+    }
+
     /** @return the mode */
     public Mode mode() {
         return mode;

@@ -33,6 +33,18 @@ public final class LaunchSpec {
     Setting ping = new Setting("ping", DEFAULT_PING, Setting.DEFAULT);
     Setting backend = new Setting("backend", DEFAULT_BACKEND, Setting.DEFAULT);
     final List<Setting> options = new ArrayList<>();
+    /**
+     * Further listener keys (e.g. {@code web}, {@code tls-certificate}) written by
+     * {@link WebsockifyArguments}; the C websocksy's command line and INI file have none.
+     */
+    final List<Setting> listenerOptions = new ArrayList<>();
+    /**
+     * When the process ends by itself ({@code idle-timeout}, {@code timeout} in seconds, {@code run-once}
+     * {@code true}); empty: it runs until stopped.
+     */
+    final List<Setting> exitWhen = new ArrayList<>();
+    /** Debug logging ({@code websockify --verbose}); the launcher sets the log level before the framework starts. */
+    boolean verbose;
 
     /** @return the listen address setting */
     public Setting listen() {
@@ -57,6 +69,21 @@ public final class LaunchSpec {
     /** @return the backend's options in order (repeated keys kept) */
     public List<Setting> options() {
         return List.copyOf(options);
+    }
+
+    /** @return the further listener keys in order */
+    public List<Setting> listenerOptions() {
+        return List.copyOf(listenerOptions);
+    }
+
+    /** @return the exit conditions */
+    public List<Setting> exitWhen() {
+        return List.copyOf(exitWhen);
+    }
+
+    /** @return whether debug logging was asked for */
+    public boolean verbose() {
+        return verbose;
     }
 
     /**
@@ -124,6 +151,8 @@ public final class LaunchSpec {
             p.setProperty("option." + (i + 1) + ".value", o.value());
             p.setProperty("option." + (i + 1) + ".source", o.source());
         }
+        list(p, "listener", listenerOptions);
+        list(p, "exit", exitWhen);
         StringWriter w = new StringWriter();
         try {
             p.store(w, null);
@@ -133,12 +162,32 @@ public final class LaunchSpec {
         return w.toString();
     }
 
+    /** {@code <prefix>s} (the count) and {@code <prefix>.<i>.key/.value/.source}; nothing when empty. */
+    private static void list(Properties p, String prefix, List<Setting> settings) {
+        if (settings.isEmpty()) {
+            return;
+        }
+        p.setProperty(prefix + "s", Integer.toString(settings.size()));
+        for (int i = 0; i < settings.size(); i++) {
+            Setting o = settings.get(i);
+            p.setProperty(prefix + "." + (i + 1) + ".key", o.key());
+            p.setProperty(prefix + "." + (i + 1) + ".value", o.value());
+            p.setProperty(prefix + "." + (i + 1) + ".source", o.source());
+        }
+    }
+
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder("listen=").append(listen.value()).append(" port=").append(port.value())
                 .append(" ping=").append(ping.value()).append(" backend=").append(backend.value());
         for (Setting o : options) {
             b.append(' ').append(o.key()).append('=').append(o.value());
+        }
+        for (Setting o : listenerOptions) {
+            b.append(" listener.").append(o.key()).append('=').append(o.value());
+        }
+        for (Setting o : exitWhen) {
+            b.append(" exit.").append(o.key()).append('=').append(o.value());
         }
         return b.toString();
     }

@@ -77,16 +77,20 @@ public final class Main {
     static int run(String[] args, PrintStream out, PrintStream err) {
         String home = System.getProperty("websocksy.home", ".");
         Arguments parsed;
+        boolean websockify = WebsockifyArguments.handles(args); // 'websocksy websockify ...': websockify's options
         try {
-            parsed = Arguments.parse(args);
+            parsed = websockify ? WebsockifyArguments.parse(args) : Arguments.parse(args);
         } catch (ConfigError e) {
             err.println("websocksy: " + e.getMessage());
             return EXIT_USAGE;
         }
         if (parsed.mode() == Arguments.Mode.HELP) {
-            out.print(Arguments.usage(home));
+            out.print(websockify ? WebsockifyArguments.usage() : Arguments.usage(home));
             out.flush();
             return 0;
+        }
+        if (parsed.spec() != null && parsed.spec().verbose()) {
+            System.setProperty("org.slf4j.simpleLogger.log.io.websocksy", "debug");
         }
         return new Main(home, parsed.spec(), err).runFramework();
     }

@@ -173,17 +173,24 @@ public final class LaunchAgent {
         listenerProps.put("port", spec.port.value);
         listenerProps.put("ping", spec.ping.value);
         listenerProps.put("backend", name);
+        for (LaunchSpec.Setting o : spec.listenerOptions) {
+            listenerProps.put(o.key, o.value);
+        }
         Configuration listener = createConfiguration(LISTENER_PID, listenerProps);
         awaitActive(listenerComponent, listener.getPid(), failure -> {
             String msg = Messages.firstLine(failure);
-            LaunchSpec.Setting at = msg.contains("cannot listen") ? spec.port
-                    : findSetting(msg, List.of(spec.listen, spec.port, spec.ping), spec.port);
+            List<LaunchSpec.Setting> core = new ArrayList<>(List.of(spec.listen, spec.port, spec.ping));
+            core.addAll(spec.listenerOptions);
+            LaunchSpec.Setting at = msg.contains("cannot listen") ? spec.port : findSetting(msg, core, spec.port);
             return new LaunchFailure(msg.contains("cannot listen") ? LaunchFailure.FAILURE : LaunchFailure.USAGE,
                     at.source + ": " + at.key + " = '" + at.value + "': " + msg);
         });
         LOG.info("command-line settings applied: listener {} on {} port {} (ping {} s) -> {} backend '{}' {}",
                 listener.getPid(), spec.listen.value, spec.port.value, spec.ping.value, type, name,
                 describe(backendProps));
+        if (!spec.exitWhen.isEmpty()) {
+            ExitWatch.start(context, spec.exitWhen);
+        }
     }
 
     private static LaunchSpec.Setting findSetting(String msg, List<LaunchSpec.Setting> settings,

@@ -35,6 +35,10 @@ final class LaunchSpec {
     final Setting ping;
     final Setting backend;
     final List<Setting> options;
+    /** further listener keys (websockify's command line), in order */
+    final List<Setting> listenerOptions;
+    /** when the process ends by itself: idle-timeout, timeout (seconds), run-once */
+    final List<Setting> exitWhen;
 
     private LaunchSpec(Properties p) {
         listen = core(p, "listen");
@@ -48,6 +52,18 @@ final class LaunchSpec {
                     required(p, "option." + i + ".source")));
         }
         options = List.copyOf(o);
+        listenerOptions = list(p, "listener");
+        exitWhen = list(p, "exit");
+    }
+
+    private static List<Setting> list(Properties p, String prefix) {
+        int n = Integer.parseInt(p.getProperty(prefix + "s", "0"));
+        List<Setting> o = new ArrayList<>(n);
+        for (int i = 1; i <= n; i++) {
+            o.add(new Setting(required(p, prefix + "." + i + ".key"), required(p, prefix + "." + i + ".value"),
+                    required(p, prefix + "." + i + ".source")));
+        }
+        return List.copyOf(o);
     }
 
     /**
