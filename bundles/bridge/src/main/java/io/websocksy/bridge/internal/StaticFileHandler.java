@@ -53,6 +53,10 @@ final class StaticFileHandler extends ChannelInboundHandlerAdapter {
     private final ListenerSettings s;
     private final WebRoot web;
     private ScheduledFuture<?> idleTimer;
+    /** while a file body goes out: closes the connection when no byte moved for write-timeout seconds */
+    private ScheduledFuture<?> stallTimer;
+    /** bytes of the current body handed to the socket so far (region progress or chunks written) */
+    private volatile long sent;
     /** a request is being answered */
     private boolean busy;
     /** the file being sent in chunks (TLS), or opened and not yet handed on */
@@ -198,9 +202,23 @@ final class StaticFileHandler extends ChannelInboundHandlerAdapter {
         }
         h.append(keepAlive ? "" : "Connection: close\r\n").append("\r\n");
         ctx.write(ascii(ctx, h));
+        sent = 0;
+        watchStall(ctx, r.path.getFileName().toString(), 0);
         if (ctx.pipeline().get(SslHandler.class) == null) {
-            ctx.writeAndFlush(new DefaultFileRegion(fc, 0, size)) // owns fc from here and closes it
-                    .addListener(f -> written(ctx, f.isSuccess(), keepAlive));
+            DefaultFileRegion region = new DefaultFileRegion(fc, 0, size); // owns fc from here and closes it
+            ctx.writeAndFlush(region, ctx.newProgressivePromise())
+                    .addListener(new io.netty.channel.ChannelProgressiveFutureListener() {
+                        @Override
+                        public void operationProgressed(io.netty.channel.ChannelProgressiveFuture f, long progress,
+                                long total) {
+                            sent = progress;
+                        }
+
+                        @Override
+                        public void operationComplete(io.netty.channel.ChannelProgressiveFuture f) {
+                            written(ctx, f.isSuccess(), keepAlive);
+                        }
+                    });
         } else {
             file = fc;
             ctx.flush();
@@ -235,6 +253,7 @@ final class StaticFileHandler extends ChannelInboundHandlerAdapter {
                         }
                         long next = pos + n;
                         ctx.writeAndFlush(b).addListener(f -> {
+                            sent = next;
                             if (!f.isSuccess() || next >= size) {
                                 closeQuietly(file);
                                 file = null;
@@ -306,7 +325,32 @@ final class StaticFileHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(b).addListener(f -> written(ctx, f.isSuccess(), keepAlive));
     }
 
+    /**
+     * Every {@code write-timeout} seconds while a body goes out: a client that took none of it since the
+     * last check (it stopped reading) is closed, with one log line, so it holds neither the socket nor
+     * the file.
+     */
+    private void watchStall(ChannelHandlerContext ctx, String name, long before) {
+        stallTimer = ctx.executor().schedule(() -> {
+            if (!busy || inactive) {
+                return;
+            }
+            long now = sent;
+            if (now == before) {
+                LOG.info("listener {}: {} closed: it took no bytes of {} for {} s (write-timeout)", s.name,
+                        ClientAddress.format(ClientAddress.of(ctx.channel())), name, s.writeTimeout);
+                ctx.channel().close();
+                return;
+            }
+            watchStall(ctx, name, now);
+        }, s.writeTimeout, TimeUnit.SECONDS);
+    }
+
     private void written(ChannelHandlerContext ctx, boolean ok, boolean keepAlive) {
+        if (stallTimer != null) {
+            stallTimer.cancel(false);
+            stallTimer = null;
+        }
         if (!ok || !keepAlive || inactive) {
             ctx.channel().close();
             return;
@@ -375,6 +419,9 @@ final class StaticFileHandler extends ChannelInboundHandlerAdapter {
         inactive = true;
         if (idleTimer != null) {
             idleTimer.cancel(false);
+        }
+        if (stallTimer != null) {
+            stallTimer.cancel(false);
         }
         closeQuietly(file);
         file = null;

@@ -344,6 +344,38 @@ class StaticFilesTest {
         }
     }
 
+    @Test
+    void aClientThatStopsReadingIsClosedAfterTheWriteTimeout() throws Exception {
+        Path huge = root.resolve("huge.bin");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(256L * 1024 * 1024); // sparse: far more than the socket buffers hold
+        }
+        try {
+            start(Map.of("web", root.toString(), "write-timeout", "1"));
+            try (Socket s = new Socket()) {
+                s.setReceiveBufferSize(16 * 1024);
+                s.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), bridge.port()));
+                s.setSoTimeout(30_000);
+                s.getOutputStream().write(get("/huge.bin").getBytes(StandardCharsets.ISO_8859_1));
+                Thread.sleep(4000); // read nothing: the server sees no progress and closes
+                long got = 0;
+                byte[] buf = new byte[65536];
+                InputStream in = s.getInputStream();
+                try {
+                    int n;
+                    while ((n = in.read(buf)) >= 0) {
+                        got += n;
+                    }
+                } catch (IOException e) {
+                    // reset after the close: also fine
+                }
+                assertTrue(got < 256L * 1024 * 1024, "closed before the whole file went out (" + got + " bytes)");
+            }
+        } finally {
+            Files.delete(huge);
+        }
+    }
+
     static String readAll(InputStream in) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         in.transferTo(b);
