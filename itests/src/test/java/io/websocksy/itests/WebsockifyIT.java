@@ -147,6 +147,51 @@ public class WebsockifyIT {
     }
 
     @Test
+    public void certAndKeyServeFilesAndBridgeOverTls() throws Exception {
+        io.websocksy.itests.support.TestPki pki = new io.websocksy.itests.support.TestPki(
+                Files.createDirectories(work.resolve("pki")), "Websockify IT CA");
+        io.websocksy.itests.support.TestPki.Leaf leaf = pki.leaf("localhost", "EC", false);
+        javax.net.ssl.SSLContext ctx = pki.clientContext(null);
+        try (TcpPeer echo = TcpPeer.echo();
+                Websocksy w = Websocksy.start(work, deploy, null, "websockify", "--cert", leaf.chainPem.toString(),
+                        "--key", leaf.keyPem.toString(), "--web", web.toString(), "127.0.0.1:" + port,
+                        "127.0.0.1:" + echo.port())) {
+            w.awaitLog("command-line settings applied", Duration.ofSeconds(90));
+            try (Socket s = ctx.getSocketFactory().createSocket(Ports.LOOPBACK, port)) {
+                s.setSoTimeout(20_000);
+                s.getOutputStream().write(("GET /vnc.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(all, all.startsWith("HTTP/1.1 200 OK\r\n"));
+                assertTrue(all, all.endsWith("\r\n\r\n<!doctype html><title>vnc</title>\n"));
+            }
+            try (Socket s = ctx.getSocketFactory().createSocket(Ports.LOOPBACK, port)) {
+                s.setSoTimeout(20_000);
+                s.getOutputStream().write(("GET /websockify HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                        + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: binary\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                String head = io.websocksy.itests.support.RawHttp.readHead(s.getInputStream());
+                assertTrue(head, head.startsWith("HTTP/1.1 101 "));
+                assertTrue(head, head.contains("Sec-WebSocket-Protocol: binary"));
+            }
+            assertFalse("TLS only: a plain request gets no HTTP answer", plainAnswers(port));
+            assertFalse(w.log(), w.log().contains("tls=off"));
+        }
+    }
+
+    private static boolean plainAnswers(int port) {
+        try (Socket s = new Socket(Ports.LOOPBACK, port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("GET /vnc.html HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            byte[] b = s.getInputStream().readNBytes(5);
+            return new String(b, StandardCharsets.ISO_8859_1).equals("HTTP/");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
     public void idleTimeoutEndsTheProcessWithStatus0() throws Exception {
         try (TcpPeer echo = TcpPeer.echo();
                 Websocksy w = Websocksy.start(work, deploy, null, "websockify", "--idle-timeout", "3",
