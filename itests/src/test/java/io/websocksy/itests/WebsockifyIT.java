@@ -204,6 +204,20 @@ public class WebsockifyIT {
     }
 
     @Test
+    public void runOnceWithVerboseBridgesOneConnectionThenExits() throws Exception {
+        try (TcpPeer echo = TcpPeer.echo();
+                Websocksy w = Websocksy.start(work, deploy, null, "websockify", "--run-once", "-v",
+                        "127.0.0.1:" + port, "127.0.0.1:" + echo.port())) {
+            w.awaitLog("command-line settings applied", Duration.ofSeconds(90));
+            binaryEcho(port, "once".getBytes(StandardCharsets.US_ASCII));
+            assertEquals(w.log(), 0, w.awaitExit(Duration.ofSeconds(60)));
+            String log = w.log();
+            assertTrue(log, log.contains("stopping (--run-once: the connection has closed)"));
+            assertTrue("--verbose: one access-log line per connection: " + log, log.contains("io.websocksy.access"));
+        }
+    }
+
+    @Test
     public void unsupportedOptionIsAnErrorNamingIt() throws Exception {
         try (PortWatch watch = new PortWatch(port);
                 Websocksy w = Websocksy.start(work, deploy, null, "websockify", "--ssl-target", "127.0.0.1:" + port,
