@@ -52,12 +52,14 @@ public final class Main {
     private final String home;
     private final LaunchSpec spec;
     private final PrintStream err;
+    private final Directories dirs;
     private volatile Framework framework;
     private Path ownStorage; // a per-process cache directory that this process deletes when it ends
 
-    private Main(String home, LaunchSpec spec, PrintStream err) {
+    private Main(String home, LaunchSpec spec, Directories dirs, PrintStream err) {
         this.home = home;
         this.spec = spec;
+        this.dirs = dirs;
         this.err = err;
     }
 
@@ -88,7 +90,25 @@ public final class Main {
             out.flush();
             return 0;
         }
-        return new Main(home, parsed.spec(), err).runFramework();
+        if (parsed.mode() == Arguments.Mode.VERSION) {
+            out.println(version());
+            out.flush();
+            return 0;
+        }
+        Directories dirs;
+        try {
+            dirs = Directories.resolve(Path.of(home), parsed.etc(), parsed.data(), System.getenv());
+        } catch (ConfigError e) {
+            err.println("websocksy: " + e.getMessage());
+            return EXIT_USAGE;
+        }
+        return new Main(home, parsed.spec(), dirs, err).runFramework();
+    }
+
+    /** @return {@code websocksy <version>}, the version from this jar's manifest (Implementation-Version) */
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return "websocksy " + (v == null ? "(unknown version: not run from bin/websocksy.jar)" : v);
     }
 
     private int runFramework() {
@@ -112,7 +132,9 @@ public final class Main {
                 fw.getBundleContext().registerService(Consumer.class, reporter, sp);
             }
             AutoProcessor.process(props, fw.getBundleContext());
+            int level = StartLevels.loggingFirst(fw);
             fw.start();
+            StartLevels.raise(fw, level);
             int status = 0;
             if (spec != null) {
                 status = awaitReport(fw, report, Long.getLong("websocksy.launch.timeout", 120));
@@ -201,7 +223,11 @@ public final class Main {
             props = new HashMap<>();
         }
         org.apache.felix.main.Main.copySystemProperties(props);
-        if (System.getProperty(STORAGE) == null) {
+        dirs.apply(props);
+        if (dirs.data() != null && System.getProperty(STORAGE) == null) {
+            props.put(STORAGE, dirs.cache().toString());
+            props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        } else if (System.getProperty(STORAGE) == null) {
             try {
                 ownStorage = Files.createTempDirectory("websocksy-cache-");
             } catch (IOException e) {
@@ -211,7 +237,9 @@ public final class Main {
             props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         }
         if (spec != null) {
-            props.put("felix.fileinstall.filter", ".*\\.jar");
+            // the command line replaces the websocksy.* .cfg files; plug-in jars and other configuration
+            // (org.ops4j.pax.logging.cfg) still apply
+            props.put("felix.fileinstall.filter", "(?!websocksy\\.).*");
             props.put("websocksy.launch.mode", "arguments");
         }
         return props;
