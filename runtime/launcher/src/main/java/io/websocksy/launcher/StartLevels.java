@@ -8,10 +8,13 @@ import org.osgi.framework.startlevel.FrameworkStartLevel;
 /**
  * Starts the logging bundles (Pax Logging) one start level before everything else, so that the first line any
  * other bundle logs already goes through the configured backend and format instead of Pax Logging's
- * fallback logger. Bundles at level 1 move to 2, bundles already placed higher keep their order one level up;
+ * fallback logger; and the console (gogo.jline) one level after everything else, so that its profile finds the
+ * websocksy commands and the prompt follows the start-up lines. Bundles at level 1 move to 2, bundles already placed higher keep their order one level up;
  * bundles installed later (FileInstall plug-ins) get the framework's initial bundle start level, also raised.
  */
 final class StartLevels {
+    static final String CONSOLE = "org.apache.felix.gogo.jline";
+
     private StartLevels() {
     }
 
@@ -42,7 +45,15 @@ final class StartLevels {
             }
         }
         fsl.setInitialBundleStartLevel(fsl.getInitialBundleStartLevel() + 1);
-        return Math.max(max, fsl.getInitialBundleStartLevel());
+        max = Math.max(max, fsl.getInitialBundleStartLevel());
+        // the console last: its gosh_profile uses commands of DS components (SCR must have started them)
+        for (Bundle b : fw.getBundleContext().getBundles()) {
+            if (CONSOLE.equals(b.getSymbolicName())) {
+                b.adapt(BundleStartLevel.class).setStartLevel(max + 1);
+                return max + 1;
+            }
+        }
+        return max;
     }
 
     /**
