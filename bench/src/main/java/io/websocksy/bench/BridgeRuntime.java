@@ -156,6 +156,8 @@ final class BridgeRuntime {
         List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/websocksy").toString()));
         Map<String, String> env = new LinkedHashMap<>();
         env.put("WEBSOCKSY_DEPLOY", deploy.toString());
+        // an empty configuration directory: the release's etc/ would add its default listener on [::]:8001
+        env.put("WEBSOCKSY_ETC", Files.createDirectories(run.resolve("etc")).toString());
         env.put("WEBSOCKSY_OPTS", String.join(" ", jvmOpts));
         env.put("JAVA_HOME", System.getProperty("java.home"));
         return Proc.start(name, run, cmd, env, null);

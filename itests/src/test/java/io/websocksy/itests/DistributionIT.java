@@ -63,6 +63,7 @@ public class DistributionIT {
         }
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/websocksy").toString());
         pb.environment().put("WEBSOCKSY_DEPLOY", deploy.toString());
+        pb.environment().put("WEBSOCKSY_ETC", Files.createDirectories(work.resolve("etc")).toString());
         pb.environment().put("WEBSOCKSY_OPTS", "-Dorg.osgi.framework.storage=" + work.resolve("cache"));
         pb.redirectErrorStream(true);
         pb.redirectOutput(work.resolve("websocksy.log").toFile());

@@ -76,6 +76,7 @@ public class LoadIT {
             String cmd = (ulimit > 0 ? "ulimit -n " + ulimit + " && " : "") + "exec " + home.resolve("bin/websocksy");
             ProcessBuilder pb = new ProcessBuilder("bash", "-c", cmd);
             pb.environment().put("WEBSOCKSY_DEPLOY", deploy.toString());
+            pb.environment().put("WEBSOCKSY_ETC", Files.createDirectories(work.resolve("etc")).toString());
             pb.environment().put("WEBSOCKSY_OPTS", "-Dorg.osgi.framework.storage=" + work.resolve("cache")
                     + " -Dio.netty.leakDetection.level=simple -Xmx512m");
             log = work.resolve("websocksy.log");

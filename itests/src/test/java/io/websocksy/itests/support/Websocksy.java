@@ -40,7 +40,8 @@ public final class Websocksy implements AutoCloseable {
      * Starts {@code bin/websocksy args...}.
      *
      * @param work   work directory (the log goes there)
-     * @param deploy the deploy directory to watch ({@code WEBSOCKSY_DEPLOY})
+     * @param deploy the deploy directory to watch ({@code WEBSOCKSY_DEPLOY}); the configuration directory
+     *               ({@code WEBSOCKSY_ETC}) is {@code work/etc}, created empty if missing
      * @param opts   extra JVM flags ({@code WEBSOCKSY_OPTS}), e.g. {@code -Dwebsocksy.launch.wait=2}
      * @param args   the command line
      * @return the running process
@@ -51,6 +52,8 @@ public final class Websocksy implements AutoCloseable {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("WEBSOCKSY_DEPLOY", deploy.toString());
+        // a configuration directory of its own, empty: not the distribution's etc/ with its listener on 8001
+        pb.environment().put("WEBSOCKSY_ETC", Files.createDirectories(work.resolve("etc")).toString());
         pb.environment().put("WEBSOCKSY_OPTS", opts == null ? "" : opts);
         pb.redirectErrorStream(true);
         Path log = work.resolve("websocksy.log");

@@ -17,6 +17,8 @@ public final class Arguments {
     public enum Mode {
         /** print the usage and exit 0 */
         HELP,
+        /** print the version and exit 0 */
+        VERSION,
         /** no arguments: configuration from the deploy directory's .cfg files */
         DEPLOY_DIRECTORY,
         /** a listener and a backend from the command line or an INI file */
@@ -25,6 +27,8 @@ public final class Arguments {
 
     private final Mode mode;
     private final LaunchSpec spec;
+    private Path etc;
+    private Path data;
 
     private Arguments(Mode mode, LaunchSpec spec) {
         this.mode = mode;
@@ -37,6 +41,16 @@ public final class Arguments {
      */
     static Arguments of(LaunchSpec spec) {
         return spec == null ? new Arguments(Mode.HELP, null) : new Arguments(Mode.SPEC, spec);
+    }
+
+    /** @return the configuration directory given with {@code --etc DIR}, or null */
+    public Path etc() {
+        return etc;
+    }
+
+    /** @return the state directory given with {@code --data DIR}, or null */
+    public Path data() {
+        return data;
     }
 
     /** @return the mode */
@@ -55,6 +69,46 @@ public final class Arguments {
      * @throws ConfigError on the first bad argument, or bad value in the INI file
      */
     public static Arguments parse(String... args) throws ConfigError {
+        // the distribution's own options (--etc DIR, --data DIR, --version) may stand anywhere; the rest is the
+        // C websocksy's command line
+        java.util.List<String> rest = new java.util.ArrayList<>();
+        Path etc = null;
+        Path data = null;
+        boolean version = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            if (a.equals("--version")) {
+                version = true;
+            } else if (name.equals("--etc") || name.equals("--data")) {
+                String value;
+                if (a.length() > name.length()) {
+                    value = a.substring(name.length() + 1);
+                } else if (i + 1 < args.length) {
+                    value = args[++i];
+                } else {
+                    throw ConfigError.at("argument " + (i + 1), "option " + name + " needs a directory (see --help)");
+                }
+                if (value.isEmpty()) {
+                    throw ConfigError.at("argument " + (i + 1) + " (" + name + ")", "empty directory name");
+                }
+                if (name.equals("--etc")) {
+                    etc = Path.of(value);
+                } else {
+                    data = Path.of(value);
+                }
+            } else {
+                rest.add(a);
+            }
+        }
+        Arguments parsed = version && !rest.contains("-h") && !rest.contains("--help")
+                ? new Arguments(Mode.VERSION, null) : parseC(rest.toArray(new String[0]));
+        parsed.etc = etc;
+        parsed.data = data;
+        return parsed;
+    }
+
+    private static Arguments parseC(String... args) throws ConfigError {
         if (args.length == 0) {
             return new Arguments(Mode.DEPLOY_DIRECTORY, null);
         }
@@ -131,7 +185,8 @@ public final class Arguments {
                 "Usage: websocksy [-p port] [-l host] [-k seconds] [-b backend] [-c option=value]...",
                 "       websocksy <configuration.ini>",
                 "       websocksy",
-                "       websocksy -h|--help",
+                "       websocksy -h|--help|--version",
+                "Any of these may also take --etc DIR and --data DIR.",
                 "",
                 "Bridges WebSocket clients to TCP, UDP and Unix-socket peers.",
                 "",
@@ -145,6 +200,11 @@ public final class Arguments {
                 "                    host, port, framing, framing-config, protocol; file backend: path,",
                 "                    expression (repeat it for several)",
                 "  -h, --help        print this text",
+                "  --version         print the version and exit",
+                "  --etc DIR         configuration directory, watched like the deploy directory (default",
+                "                    $WEBSOCKSY_ETC, else " + home + "/etc): .cfg files, org.ops4j.pax.logging.cfg",
+                "  --data DIR        state directory (default $WEBSOCKSY_DATA): the bundle cache is DIR/cache",
+                "                    and only one websocksy may use DIR; without it a private temporary cache",
                 "",
                 "A single argument is the C websocksy's INI file: [core] port, listen, ping, backend;",
                 "[backend] the backend's options (repeated keys accumulate). # and ; start comments.",
@@ -152,19 +212,24 @@ public final class Arguments {
                 "Bad options are reported before anything listens, naming the argument or file:line,",
                 "and websocksy exits with status 2 (1 when the port cannot be bound).",
                 "",
-                "Without arguments the .cfg files in " + home + "/deploy (or $WEBSOCKSY_DEPLOY)",
-                "configure websocksy and are applied live when edited; the defaults listen on [::]:8001",
-                "and bridge every client to tcp://localhost:5900. With arguments those .cfg files are",
-                "not used (plug-in jars in the deploy directory still are).",
+                "Without arguments the .cfg files in the configuration directory (--etc) and in",
+                home + "/deploy (or $WEBSOCKSY_DEPLOY) configure websocksy and are applied live when",
+                "edited; the defaults in " + home + "/etc listen on [::]:8001 and bridge every client to",
+                "tcp://localhost:5900. With arguments the websocksy.*.cfg files are not used (plug-in jars",
+                "and org.ops4j.pax.logging.cfg still are).",
                 "",
-                "With a terminal on stdin an interactive Felix (Gogo) shell runs; type 'help'.",
-                "Without one websocksy runs headless. SIGTERM or SIGINT stop it cleanly.",
+                "With a terminal on stdin an interactive Felix (Gogo) shell runs; type 'help'. Ctrl-C,",
+                "Ctrl-D or 'stop 0' stop websocksy. Without a terminal it runs headless; SIGTERM or SIGINT",
+                "stop it cleanly.",
                 "",
                 "Environment:",
                 "  JAVA_HOME         Java 17+ installation (default: java on PATH)",
-                "  JAVA_OPTS         extra JVM flags",
+                "  JAVA_OPTS         JVM flags, after (and so overriding) the defaults in bin/websocksy",
                 "  WEBSOCKSY_OPTS    extra JVM flags for websocksy, e.g. -Dfelix.log.level=2",
                 "  WEBSOCKSY_DEPLOY  watch this deploy directory instead of " + home + "/deploy",
+                "  WEBSOCKSY_ETC     the configuration directory (see --etc)",
+                "  WEBSOCKSY_DATA    the state directory (see --data)",
+                "  WEBSOCKSY_LOGS    directory for log files (default " + home + "/log)",
                 "");
     }
 }

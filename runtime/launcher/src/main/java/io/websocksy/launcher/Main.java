@@ -52,12 +52,14 @@ public final class Main {
     private final String home;
     private final LaunchSpec spec;
     private final PrintStream err;
+    private final Directories dirs;
     private volatile Framework framework;
     private Path ownStorage; // a per-process cache directory that this process deletes when it ends
 
-    private Main(String home, LaunchSpec spec, PrintStream err) {
+    private Main(String home, LaunchSpec spec, Directories dirs, PrintStream err) {
         this.home = home;
         this.spec = spec;
+        this.dirs = dirs;
         this.err = err;
     }
 
@@ -89,10 +91,25 @@ public final class Main {
             out.flush();
             return 0;
         }
-        if (parsed.spec() != null && parsed.spec().verbose()) {
-            System.setProperty("org.slf4j.simpleLogger.log.io.websocksy", "debug");
+        if (parsed.mode() == Arguments.Mode.VERSION) {
+            out.println(version());
+            out.flush();
+            return 0;
         }
-        return new Main(home, parsed.spec(), err).runFramework();
+        Directories dirs;
+        try {
+            dirs = Directories.resolve(Path.of(home), parsed.etc(), parsed.data(), System.getenv());
+        } catch (ConfigError e) {
+            err.println("websocksy: " + e.getMessage());
+            return EXIT_USAGE;
+        }
+        return new Main(home, parsed.spec(), dirs, err).runFramework();
+    }
+
+    /** @return {@code websocksy <version>}, the version from this jar's manifest (Implementation-Version) */
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return "websocksy " + (v == null ? "(unknown version: not run from bin/websocksy.jar)" : v);
     }
 
     private int runFramework() {
@@ -116,7 +133,9 @@ public final class Main {
                 fw.getBundleContext().registerService(Consumer.class, reporter, sp);
             }
             AutoProcessor.process(props, fw.getBundleContext());
+            int level = StartLevels.loggingFirst(fw);
             fw.start();
+            StartLevels.raise(fw, level);
             int status = 0;
             if (spec != null) {
                 status = awaitReport(fw, report, Long.getLong("websocksy.launch.timeout", 120));
@@ -205,7 +224,11 @@ public final class Main {
             props = new HashMap<>();
         }
         org.apache.felix.main.Main.copySystemProperties(props);
-        if (System.getProperty(STORAGE) == null) {
+        dirs.apply(props);
+        if (dirs.data() != null && System.getProperty(STORAGE) == null) {
+            props.put(STORAGE, dirs.cache().toString());
+            props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        } else if (System.getProperty(STORAGE) == null) {
             try {
                 ownStorage = Files.createTempDirectory("websocksy-cache-");
             } catch (IOException e) {
@@ -215,10 +238,40 @@ public final class Main {
             props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         }
         if (spec != null) {
-            props.put("felix.fileinstall.filter", ".*\\.jar");
+            // the command line replaces the websocksy.* .cfg files; plug-in jars and other configuration
+            // (org.ops4j.pax.logging.cfg) still apply
+            props.put("felix.fileinstall.filter", "(?!websocksy\\.).*");
             props.put("websocksy.launch.mode", "arguments");
+            if (spec.verbose()) {
+                verboseLogging(props);
+            }
         }
         return props;
+    }
+
+    /**
+     * websockify's {@code --verbose}: the logging configuration read at start plus DEBUG for
+     * {@code io.websocksy} and the access log on the console too. That file is not applied live in this mode
+     * (FileInstall leaves it out), since its ConfigAdmin copy would replace the verbose levels.
+     */
+    private static void verboseLogging(Map<String, String> props) {
+        String base = props.get(Directories.PAX_PROPERTY_FILE);
+        StringBuilder cfg = new StringBuilder();
+        try {
+            if (base != null && Files.isRegularFile(Path.of(base))) {
+                cfg.append(Files.readString(Path.of(base))).append('\n');
+            }
+            cfg.append("log4j2.logger.verbose.name = io.websocksy\n")
+                    .append("log4j2.logger.verbose.level = DEBUG\n")
+                    .append("log4j2.logger.access.appenderRef.console.ref = console\n");
+            Path f = Files.createTempFile("websocksy-verbose-", ".cfg");
+            f.toFile().deleteOnExit();
+            Files.writeString(f, cfg);
+            props.put(Directories.PAX_PROPERTY_FILE, f.toString());
+            props.put("felix.fileinstall.filter", "(?!websocksy\\.|org\\.ops4j\\.pax\\.logging).*");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the --verbose logging configuration: " + e.getMessage(), e);
+        }
     }
 
     private void stopFramework() {

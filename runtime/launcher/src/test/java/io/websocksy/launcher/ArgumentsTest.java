@@ -33,6 +33,39 @@ class ArgumentsTest {
     }
 
     @Test
+    void etcDataAndVersionStandAnywhereBesideTheCommandLine() throws Exception {
+        Arguments a = Arguments.parse("--etc", "/etc/websocksy", "-p", "9000", "--data=/var/lib/websocksy");
+        assertEquals(Path.of("/etc/websocksy"), a.etc());
+        assertEquals(Path.of("/var/lib/websocksy"), a.data());
+        assertEquals(Arguments.Mode.SPEC, a.mode());
+        assertEquals("9000", a.spec().port.value());
+        Arguments only = Arguments.parse("--etc=/x");
+        assertEquals(Arguments.Mode.DEPLOY_DIRECTORY, only.mode());
+        assertEquals(Path.of("/x"), only.etc());
+        assertEquals(Arguments.Mode.VERSION, Arguments.parse("--version").mode());
+        assertEquals(Arguments.Mode.VERSION, Arguments.parse("--etc", "/x", "--version").mode());
+        assertEquals(Arguments.Mode.HELP, Arguments.parse("--version", "--help").mode());
+        assertEquals("argument 1: option --etc needs a directory (see --help)", error("--etc"));
+        assertEquals("argument 1 (--data): empty directory name", error("--data="));
+    }
+
+    @Test
+    void directoriesMustExistAndNameTheirSource() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Files.createDirectories(home.resolve("etc"));
+        assertEquals(home.resolve("etc"), Directories.resolve(home, null, null, java.util.Map.of()).etc());
+        Path etc = Files.createDirectories(dir.resolve("etc2"));
+        assertEquals(etc, Directories.resolve(home, null, null, java.util.Map.of("WEBSOCKSY_ETC", etc.toString())).etc());
+        Path missing = dir.resolve("nope");
+        String msg = assertThrows(ConfigError.class,
+                () -> Directories.resolve(home, missing, null, java.util.Map.of())).getMessage();
+        assertEquals("--etc " + missing + ": no such directory " + missing, msg);
+        msg = assertThrows(ConfigError.class, () -> Directories.resolve(home, null, null,
+                java.util.Map.of("WEBSOCKSY_DATA", missing.toString()))).getMessage();
+        assertEquals("WEBSOCKSY_DATA=" + missing + ": no such directory " + missing, msg);
+    }
+
+    @Test
     void helpAnywhere() throws Exception {
         assertEquals(Arguments.Mode.HELP, Arguments.parse("-h").mode());
         assertEquals(Arguments.Mode.HELP, Arguments.parse("--help").mode());
