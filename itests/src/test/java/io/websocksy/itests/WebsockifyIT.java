@@ -213,7 +213,7 @@ public class WebsockifyIT {
             assertEquals(w.log(), 0, w.awaitExit(Duration.ofSeconds(60)));
             String log = w.log();
             assertTrue(log, log.contains("stopping (--run-once: the connection has closed)"));
-            assertTrue("--verbose: one access-log line per connection: " + log, log.contains("io.websocksy.access"));
+            assertTrue("--verbose: one access-log line per connection: " + log, log.contains(" INFO  access: "));
         }
     }
 

@@ -250,8 +250,8 @@ public final class Main {
     }
 
     /**
-     * websockify's {@code --verbose}: the logging configuration read at start plus DEBUG for
-     * {@code io.websocksy} and the access log on the console too. That file is not applied live in this mode
+     * websockify's {@code --verbose}: the logging configuration read at start plus DEBUG for the connection
+     * log ({@code io.websocksy.connection}: every close) and the access log on the console too. That file is not applied live in this mode
      * (FileInstall leaves it out), since its ConfigAdmin copy would replace the verbose levels.
      */
     private static void verboseLogging(Map<String, String> props) {
@@ -261,7 +261,7 @@ public final class Main {
             if (base != null && Files.isRegularFile(Path.of(base))) {
                 cfg.append(Files.readString(Path.of(base))).append('\n');
             }
-            cfg.append("log4j2.logger.verbose.name = io.websocksy\n")
+            cfg.append("log4j2.logger.verbose.name = io.websocksy.connection\n")
                     .append("log4j2.logger.verbose.level = DEBUG\n")
                     .append("log4j2.logger.access.appenderRef.console.ref = console\n");
             Path f = Files.createTempFile("websocksy-verbose-", ".cfg");
