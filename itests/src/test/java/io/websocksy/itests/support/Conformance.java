@@ -31,7 +31,7 @@ public final class Conformance {
         GROUPS.put("F", 13);
         GROUPS.put("G", 8);
         GROUPS.put("U", 7);
-        GROUPS.put("C", 12);
+        GROUPS.put("C", 13);
         GROUPS.put("L", 9);
         GROUPS.put("B", 5);
         GROUPS.put("P", 13);

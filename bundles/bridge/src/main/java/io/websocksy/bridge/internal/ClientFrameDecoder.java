@@ -315,7 +315,7 @@ final class ClientFrameDecoder extends ByteToMessageDecoder {
                     int code = payload.getUnsignedShort(payload.readerIndex());
                     String bad = null;
                     WebSocketCloseStatus status = WebSocketCloseStatus.PROTOCOL_ERROR;
-                    if (!WebSocketCloseStatus.isValidStatusCode(code)) {
+                    if (!CloseCodes.validOnWire(code)) {
                         bad = "invalid close status code " + code;
                     } else if (n > 2 && Utf8.check(payload.nioBuffer(payload.readerIndex() + 2, n - 2), 0, n - 2) != 0) {
                         status = WebSocketCloseStatus.INVALID_PAYLOAD_DATA;
