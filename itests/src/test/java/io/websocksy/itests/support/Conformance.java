@@ -36,6 +36,7 @@ public final class Conformance {
         GROUPS.put("B", 5);
         GROUPS.put("P", 13);
         GROUPS.put("D", 6);
+        GROUPS.put("Z", 7); // permessage-deflate (issue 18), DeflateIT
     }
 
     private Conformance() {
