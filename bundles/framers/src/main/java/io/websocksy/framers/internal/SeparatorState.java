@@ -69,17 +69,36 @@ final class SeparatorState implements FramingState {
         byte first = sep[0];
         int lastStart = length - sep.length; // last relative index where a separator fits
         int start = from;
-        for (int i = start; i <= lastStart; i++) {
+        long pattern = (first & 0xFFL) * ONES;
+        boolean bigEndian = buf.order() == java.nio.ByteOrder.BIG_ENDIAN;
+        int i = start;
+        while (i <= lastStart) {
+            if (lastStart - i >= 7) {
+                // 8 bytes per step (SWAR): a word without the separator's first byte is passed at once;
+                // otherwise jump to that byte (in little-endian order the lowest hit is exact)
+                long w = buf.getLong(base + i);
+                long x = (bigEndian ? Long.reverseBytes(w) : w) ^ pattern;
+                long hit = (x - ONES) & ~x & HIGHS;
+                if (hit == 0) {
+                    i += 8;
+                    continue;
+                }
+                i += Long.numberOfTrailingZeros(hit) >>> 3;
+            }
             if (buf.get(base + i) == first && matchesRest(buf, base + i, sep)) {
                 examined += i - start + sep.length;
                 return i + sep.length;
             }
+            i++;
         }
         int next = Math.max(start, lastStart + 1);
         examined += Math.max(0, length - start);
         from = next;
         return -1;
     }
+
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
 
     private static boolean matchesRest(ByteBuffer buf, int at, byte[] sep) {
         for (int k = 1; k < sep.length; k++) {
