@@ -25,6 +25,12 @@ final class SeparatorState implements FramingState {
     private final boolean textIfValid;
     /** No separator starts before this index, relative to the buffer's position. */
     private int from;
+    /**
+     * The OR of every word and byte the scan has looked at since the last emit: no high bit means the
+     * message is ASCII, so valid UTF-8 without a second pass (a word may reach past the separator, which
+     * can only cause a needless check).
+     */
+    private long seen;
     /** Bytes examined so far, for tests that check the scan stays linear. */
     private long examined;
 
@@ -47,13 +53,16 @@ final class SeparatorState implements FramingState {
         int length = buffered.remaining();
         if (from > length) {
             from = 0; // not the buffer we saw last time; scan it all rather than miss a separator
+            seen = 0;
         }
         int end = indexOf(buffered, base, length);
         if (end < 0) {
             return Decision.needMore();
         }
         from = 0; // the emit drops everything up to and including this separator
-        if (textIfValid && Utf8.check(buffered, base, end) == 0) {
+        boolean ascii = (seen & HIGHS) == 0;
+        seen = 0;
+        if (textIfValid && (ascii || Utf8.check(buffered, base, end) == 0)) {
             return Decision.text(end);
         }
         return Decision.binary(end);
@@ -77,6 +86,7 @@ final class SeparatorState implements FramingState {
                 // 8 bytes per step (SWAR): a word without the separator's first byte is passed at once;
                 // otherwise jump to that byte (in little-endian order the lowest hit is exact)
                 long w = buf.getLong(base + i);
+                seen |= w;
                 long x = (bigEndian ? Long.reverseBytes(w) : w) ^ pattern;
                 long hit = (x - ONES) & ~x & HIGHS;
                 if (hit == 0) {
@@ -85,7 +95,9 @@ final class SeparatorState implements FramingState {
                 }
                 i += Long.numberOfTrailingZeros(hit) >>> 3;
             }
-            if (buf.get(base + i) == first && matchesRest(buf, base + i, sep)) {
+            byte b = buf.get(base + i);
+            seen |= b & 0xFF;
+            if (b == first && matchesRest(buf, base + i, sep)) {
                 examined += i - start + sep.length;
                 return i + sep.length;
             }
@@ -112,6 +124,7 @@ final class SeparatorState implements FramingState {
     @Override
     public Decision endOfStream(ByteBuffer buffered) {
         from = 0;
+        seen = 0;
         return Framing.textIfValid(buffered);
     }
 

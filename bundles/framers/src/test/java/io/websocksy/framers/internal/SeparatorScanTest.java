@@ -42,8 +42,9 @@ class SeparatorScanTest {
         for (int round = 0; round < 5000; round++) {
             byte[] sep = seps[r.nextInt(seps.length)];
             byte[] in = new byte[r.nextInt(200)];
+            boolean asciiMostly = r.nextBoolean();
             for (int i = 0; i < in.length; i++) {
-                in[i] = r.nextInt(8) == 0 ? sep[r.nextInt(sep.length)] : (byte) (r.nextBoolean() ? 'a' + r.nextInt(26) : r.nextInt(256));
+                in[i] = asciiMostly && r.nextInt(6) != 0 ? (byte) ('a' + r.nextInt(26)) : r.nextInt(8) == 0 ? sep[r.nextInt(sep.length)] : (byte) (r.nextBoolean() ? 'a' + r.nextInt(26) : r.nextInt(256));
             }
             List<Integer> expected = naive(in, sep);
             int off = r.nextInt(9);
@@ -53,7 +54,8 @@ class SeparatorScanTest {
             for (ByteBuffer buf : new ByteBuffer[] {ByteBuffer.wrap(padded), ByteBuffer.wrap(padded).order(ByteOrder.LITTLE_ENDIAN),
                 direct.asReadOnlyBuffer(), direct.duplicate().order(ByteOrder.LITTLE_ENDIAN)}) {
                 for (boolean chopped : new boolean[] {false, true}) {
-                    SeparatorState s = new SeparatorState(sep, false);
+                    boolean text = r.nextBoolean();
+                    SeparatorState s = new SeparatorState(sep, text);
                     List<Integer> got = new ArrayList<>();
                     int pos = off;
                     int limit = chopped ? Math.min(padded.length, off + r.nextInt(in.length + 1)) : padded.length;
@@ -68,6 +70,12 @@ class SeparatorScanTest {
                             continue;
                         }
                         got.add(d.length());
+                        if (text) {
+                            byte[] msg = java.util.Arrays.copyOfRange(padded, pos, pos + d.length());
+                            boolean valid = io.websocksy.api.framer.Utf8.isValid(ByteBuffer.wrap(msg));
+                            assertEquals(valid ? Decision.Kind.TEXT : Decision.Kind.BINARY, d.kind(),
+                                    "text only when valid UTF-8, round " + round);
+                        }
                         pos += d.length();
                     }
                     assertEquals(expected, got, "round " + round + " " + buf + " chopped " + chopped);
