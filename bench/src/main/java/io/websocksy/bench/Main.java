@@ -309,7 +309,7 @@ public final class Main {
             scale(client, new Target("bridge", true, ports.wsScale()), bridge);
             scale(client, new Target("relay", false, relayScale), relay);
         }
-        if (primary && plan.profile && (plan.runs("throughput") || plan.runs("latency"))) {
+        if (primary && plan.profile && (plan.runs("throughput") || plan.runs("latency") || plan.runs("churn"))) {
             profile(client, bridge, bridgeT);
         }
     }
@@ -508,6 +508,17 @@ public final class Main {
             bridge.jcmd("JFR.start", "name=lat", "settings=profile");
             Scenarios.latency(client, bridgeT, plan.latencyRate, 500, plan.profileMs);
             bridge.jcmd("JFR.stop", "name=lat", "filename=" + lat);
+            // churn (issue 18: connect, upgrade, one round trip, close per cycle) when that scenario runs
+            Path churn = dir.resolve("churn.jfr");
+            if (plan.runs("churn")) {
+                bridge.jcmd("JFR.start", "name=churn", "settings=profile");
+                Scenarios.churn(client, bridgeT, plan.churnConcurrency, Integer.MAX_VALUE, plan.profileMs);
+                bridge.jcmd("JFR.stop", "name=churn", "filename=" + churn);
+                if (Files.exists(churn)) {
+                    res.profiles.put("churn, " + plan.churnConcurrency + " in flight (" + out.relativize(churn) + ")",
+                            JfrSummary.read(churn, 15));
+                }
+            }
             if (Files.exists(tp)) {
                 res.profiles.put("throughput, echo, 64 connections (" + out.relativize(tp) + ")",
                         JfrSummary.read(tp, 15));
