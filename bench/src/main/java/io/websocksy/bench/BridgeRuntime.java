@@ -129,6 +129,22 @@ final class BridgeRuntime {
         }
     }
 
+    /**
+     * Adds a listener on the {@code echo} backend with {@code compression = on} (permessage-deflate, issue 18),
+     * written once the plain listeners are up.
+     *
+     * @return the files written
+     */
+    static Map<String, String> writeDeflateListener(Path deploy, int port) throws IOException {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("websocksy.listener-" + DEFLATE + ".cfg", listenerText(port, "echo") + "compression = on\n");
+        write(deploy, files);
+        return files;
+    }
+
+    /** Listener name of the permessage-deflate listener, also the report's target name. */
+    static final String DEFLATE = "bridge-deflate";
+
     private static void listener(Map<String, String> files, String name, int port) {
         files.put("websocksy.listener-" + name + ".cfg", listenerText(port, name));
     }

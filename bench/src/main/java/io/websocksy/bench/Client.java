@@ -166,7 +166,7 @@ public final class Client implements AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
         if (t.ws()) {
             WebSocketClientHandshaker hs = WebSocketClientHandshakerFactory.newHandshaker(URI.create(t.uri()),
-                    WebSocketVersion.V13, null, false, EmptyHttpHeaders.INSTANCE, MAX_FRAME);
+                    WebSocketVersion.V13, null, t.deflate(), EmptyHttpHeaders.INSTANCE, MAX_FRAME);
             SslContext ctx = tls;
             if (t.tls() && ctx == null) {
                 return p.setFailure(new IllegalStateException(t.uri() + ": the client has no TLS context"));
@@ -178,8 +178,15 @@ public final class Client implements AutoCloseable {
                         // the upgrade request is written on channelActive and held by SslHandler until the handshake ends
                         ch.pipeline().addLast(ctx.newHandler(ch.alloc()));
                     }
-                    ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192),
-                            new WsHandler(hs, p, r));
+                    if (t.deflate()) {
+                        ch.pipeline().addLast(new WireCounter());
+                    }
+                    ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192));
+                    if (t.deflate()) {
+                        ch.pipeline().addLast(new io.netty.handler.codec.http.websocketx.extensions.compression
+                                .WebSocketClientCompressionHandler(2 * MAX_FRAME));
+                    }
+                    ch.pipeline().addLast(new WsHandler(hs, p, r, t.deflate()));
                 }
             });
         } else {
@@ -201,6 +208,22 @@ public final class Client implements AutoCloseable {
     @Override
     public void close() {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** Bytes read from the socket by permessage-deflate connections (frames as on the wire, headers included). */
+    static final java.util.concurrent.atomic.LongAdder WIRE_IN = new java.util.concurrent.atomic.LongAdder();
+    /** Payload bytes (inflated) received by permessage-deflate connections. */
+    static final java.util.concurrent.atomic.LongAdder PAYLOAD_IN = new java.util.concurrent.atomic.LongAdder();
+
+    /** Counts what the socket delivers, ahead of every decoder. */
+    private static final class WireCounter extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof io.netty.buffer.ByteBuf) {
+                WIRE_IN.add(((io.netty.buffer.ByteBuf) msg).readableBytes());
+            }
+            ctx.fireChannelRead(msg);
+        }
     }
 
     private static final class TcpHandler extends ChannelInboundHandlerAdapter {
@@ -244,12 +267,14 @@ public final class Client implements AutoCloseable {
         private final WebSocketClientHandshaker hs;
         private final Promise<Conn> ready;
         private final Receiver receiver;
+        private final boolean counted;
         private Conn conn;
 
-        WsHandler(WebSocketClientHandshaker hs, Promise<Conn> ready, Receiver receiver) {
+        WsHandler(WebSocketClientHandshaker hs, Promise<Conn> ready, Receiver receiver, boolean counted) {
             this.hs = hs;
             this.ready = ready;
             this.receiver = receiver;
+            this.counted = counted;
         }
 
         @Override
@@ -282,6 +307,9 @@ public final class Client implements AutoCloseable {
                 WebSocketFrame f = (WebSocketFrame) msg;
                 int n = f.content().readableBytes();
                 f.release();
+                if (counted) {
+                    PAYLOAD_IN.add(n);
+                }
                 conn.received += n;
                 conn.receiver.received(conn, n);
             } else if (msg instanceof PingWebSocketFrame) {

@@ -224,15 +224,80 @@ public final class Main {
                 res.coldBridgeMs.get(res.coldBridgeMs.size() - 1),
                 res.coldRelayMs.get(res.coldRelayMs.size() - 1));
         List<Target> wss = tls ? wssTargets(client, kind, bridge, ports) : List.of();
-        Map<String, Proc> server = Map.of("direct", peer, "relay", relay, "bridge", bridge,
-                BridgeRuntime.WSS_JDK, bridge, BridgeRuntime.WSS_OPENSSL, bridge);
+        Map<String, Proc> server = new java.util.HashMap<>(Map.of("direct", peer, "relay", relay, "bridge", bridge,
+                BridgeRuntime.WSS_JDK, bridge, BridgeRuntime.WSS_OPENSSL, bridge));
+        // socat (issue 18): the tool users compare with, a third baseline next to direct and the relay
+        Proc[] socat = startSocat(kind, ports);
+        List<Target> socatEcho = socat == null ? List.of() : List.of(new Target(SOCAT, false, socatEchoPort));
+        List<Target> socatDown = socat == null ? List.of() : List.of(new Target(SOCAT, false, socatDownPort));
+        if (socat != null) {
+            server.put(SOCAT, socat[0]);
+            server.put(SOCAT + "-down", socat[1]);
+            wss = plus(socatEcho, wss);
+        }
+        try {
+            measure(client, kind, primary, peer, relay, bridge, ports, relayScale, direct, directDown, relayT, relayDownT,
+                    bridgeT, bridgeDownT, wss, socatDown, server);
+        } finally {
+            if (socat != null) {
+                socat[0].close();
+                socat[1].close();
+            }
+        }
+    }
+
+    static final String SOCAT = "socat";
+    private int socatEchoPort;
+    private int socatDownPort;
+
+    /**
+     * Starts socat as a plain TCP relay to the echo peer and to the source peer (one process each, forking a
+     * child per connection); null (and a note in the report) when it is not installed.
+     */
+    private Proc[] startSocat(Net.Kind kind, BridgeRuntime.Ports ports) {
+        if (!new java.io.File("/usr/bin/socat").canExecute()) {
+            problem("socat baseline", new IllegalStateException("/usr/bin/socat is absent (bench/run installs Debian's"
+                    + " socat when it runs as root); measured without it"));
+            return null;
+        }
+        Proc echo = null;
+        try {
+            socatEchoPort = Net.freePort();
+            socatDownPort = Net.freePort();
+            echo = Proc.start("socat-echo-" + kind.id(), run, socatCommand(socatEchoPort, ports.peerEcho()), Map.of(), null);
+            echo.awaitPort(socatEchoPort, Duration.ofSeconds(30));
+            Proc down = Proc.start("socat-down-" + kind.id(), run, socatCommand(socatDownPort, ports.peerSource()), Map.of(),
+                    null);
+            down.awaitPort(socatDownPort, Duration.ofSeconds(30));
+            return new Proc[] {echo, down};
+        } catch (Exception e) {
+            if (echo != null) {
+                echo.close();
+            }
+            problem("socat baseline", e);
+            return null;
+        }
+    }
+
+    private static List<String> socatCommand(int listen, int target) {
+        return List.of("/usr/bin/socat", "TCP-LISTEN:" + listen + ",bind=" + Net.LOOPBACK + ",reuseaddr,fork,backlog=1024,nodelay",
+                "TCP:" + Net.LOOPBACK + ":" + target + ",nodelay");
+    }
+
+    private void measure(Client client, Net.Kind kind, boolean primary, Proc peer, Proc relay, Proc bridge,
+            BridgeRuntime.Ports ports, int relayScale, Target direct, Target directDown, Target relayT, Target relayDownT,
+            Target bridgeT, Target bridgeDownT, List<Target> wss, List<Target> socatDown, Map<String, Proc> server)
+            throws Exception {
         if (plan.runs("throughput")) {
             for (int conns : new int[] {1, 64}) {
                 for (boolean echo : new boolean[] {false, true}) {
                     throughput(client, kind, conns, echo, echo ? plus(List.of(direct, relayT, bridgeT), wss)
-                            : List.of(directDown, relayDownT, bridgeDownT), server);
+                            : plus(List.of(directDown, relayDownT, bridgeDownT), socatDown), server);
                 }
             }
+        }
+        if (primary && plan.runs("throughput")) {
+            deflateEcho(client, kind, bridge, bridgeT);
         }
         if (plan.runs("latency")) {
             latency(client, kind, plus(List.of(direct, relayT, bridgeT), wss));
@@ -244,7 +309,7 @@ public final class Main {
             scale(client, new Target("bridge", true, ports.wsScale()), bridge);
             scale(client, new Target("relay", false, relayScale), relay);
         }
-        if (primary && plan.profile && (plan.runs("throughput") || plan.runs("latency"))) {
+        if (primary && plan.profile && (plan.runs("throughput") || plan.runs("latency") || plan.runs("churn"))) {
             profile(client, bridge, bridgeT);
         }
     }
@@ -305,9 +370,9 @@ public final class Main {
         Map<String, Scenarios.Throughput> m = new LinkedHashMap<>();
         for (Target t : targets) {
             try {
-                Proc p = server.get(t.name());
+                Proc p = server.get(t.name().equals(SOCAT) && !echo ? SOCAT + "-down" : t.name());
                 Scenarios.Throughput r = Scenarios.throughput(client, t, conns, echo, plan.tpWarmupMs,
-                        plan.tpMeasureMs, plan.tpMaxBytes, p::cpuNanos);
+                        plan.tpMeasureMs, plan.tpMaxBytes, t.name().equals(SOCAT) ? p::cpuNanosWithChildren : p::cpuNanos);
                 m.put(t.name(), r);
                 log("%s throughput %s %d conn %-6s %8.1f MiB/s  cpu %.2f", kind.id(), echo ? "echo" : "down", conns,
                         t.name(), r.mibPerSec(), r.serverCpu());
@@ -317,6 +382,48 @@ public final class Main {
             settle();
         }
         res.throughput.add(new Results.TpCase(kind, conns, echo, m));
+    }
+
+    /**
+     * Compressed text echo (issue 18): 64 KiB messages of JSON text, echoed through the bridge with and without
+     * permessage-deflate; bytes on the wire against payload, and the runtime's CPU per MiB.
+     */
+    private void deflateEcho(Client client, Net.Kind kind, Proc bridge, Target plain) {
+        int port = Net.freePort();
+        try {
+            Map<String, String> files = BridgeRuntime.writeDeflateListener(run.resolve("deploy-" + kind.id()), port);
+            res.deployFiles.putAll(files);
+            Target z = new Target(BridgeRuntime.DEFLATE, true, port, false, true);
+            awaitEcho(client, z, Duration.ofSeconds(60));
+            io.netty.buffer.ByteBuf text = textMessage();
+            for (int conns : new int[] {1, 16}) {
+                for (Target t : List.of(new Target(plain.name(), true, plain.port(), false, true), z)) {
+                    long w0 = Client.WIRE_IN.sum();
+                    long p0 = Client.PAYLOAD_IN.sum();
+                    Scenarios.Throughput r = Scenarios.throughput(client, t, conns, true, plan.tpWarmupMs, plan.tpMeasureMs,
+                            plan.tpMaxBytes, bridge::cpuNanos, text.retainedDuplicate());
+                    long wire = Client.WIRE_IN.sum() - w0;
+                    long payload = Client.PAYLOAD_IN.sum() - p0;
+                    res.deflate.add(new Results.DeflateRow(kind, conns, t.name(), r, wire, payload));
+                    log("%s text echo %d conn %-14s %8.1f MiB/s  cpu %.2f  wire/payload %.3f", kind.id(), conns, t.name(),
+                            r.mibPerSec(), r.serverCpu(), payload == 0 ? Double.NaN : (double) wire / payload);
+                    settle();
+                }
+            }
+            text.release();
+        } catch (Exception e) {
+            problem("compressed text echo (" + kind.id() + ")", e);
+        }
+    }
+
+    /** One 64 KiB message of JSON text (the json framer's bench input, padded with newlines). */
+    private static io.netty.buffer.ByteBuf textMessage() {
+        byte[] json = FramerInputs.input("json");
+        byte[] m = java.util.Arrays.copyOf(json, Scenarios.BIG);
+        java.util.Arrays.fill(m, Math.min(json.length, m.length), m.length, (byte) '\n');
+        io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.directBuffer(m.length, m.length);
+        b.writeBytes(m);
+        return b;
     }
 
     private void latency(Client client, Net.Kind kind, List<Target> targets) {
@@ -401,6 +508,17 @@ public final class Main {
             bridge.jcmd("JFR.start", "name=lat", "settings=profile");
             Scenarios.latency(client, bridgeT, plan.latencyRate, 500, plan.profileMs);
             bridge.jcmd("JFR.stop", "name=lat", "filename=" + lat);
+            // churn (issue 18: connect, upgrade, one round trip, close per cycle) when that scenario runs
+            Path churn = dir.resolve("churn.jfr");
+            if (plan.runs("churn")) {
+                bridge.jcmd("JFR.start", "name=churn", "settings=profile");
+                Scenarios.churn(client, bridgeT, plan.churnConcurrency, Integer.MAX_VALUE, plan.profileMs);
+                bridge.jcmd("JFR.stop", "name=churn", "filename=" + churn);
+                if (Files.exists(churn)) {
+                    res.profiles.put("churn, " + plan.churnConcurrency + " in flight (" + out.relativize(churn) + ")",
+                            JfrSummary.read(churn, 15));
+                }
+            }
             if (Files.exists(tp)) {
                 res.profiles.put("throughput, echo, 64 connections (" + out.relativize(tp) + ")",
                         JfrSummary.read(tp, 15));

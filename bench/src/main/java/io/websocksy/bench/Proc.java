@@ -149,6 +149,16 @@ final class Proc implements AutoCloseable {
         return process.pid();
     }
 
+    /**
+     * @return CPU time of the process and its live descendants (socat forks one child per connection; a
+     *     child that has exited is not counted)
+     */
+    long cpuNanosWithChildren() {
+        long own = cpuNanos();
+        return own + ProcessHandle.of(process.pid()).map(h -> h.descendants()
+                .mapToLong(d -> d.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum()).orElse(0L);
+    }
+
     /** @return CPU time (user + system) of the process in nanoseconds, or 0 when unknown */
     long cpuNanos() {
         return ProcessHandle.of(process.pid()).flatMap(h -> h.info().totalCpuDuration())
@@ -229,6 +239,7 @@ final class Proc implements AutoCloseable {
         } catch (IOException ignored) {
             // already gone
         }
+        process.descendants().forEach(ProcessHandle::destroy); // socat's children, one per connection
         process.destroy();
         try {
             if (!process.waitFor(15, TimeUnit.SECONDS)) {

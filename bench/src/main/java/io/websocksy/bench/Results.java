@@ -19,6 +19,15 @@ final class Results {
     }
 
     /** Churn on one transport, per target. */
+    /**
+     * @param target bridge (uncompressed) or bridge-deflate
+     * @param wireBytes bytes the client read from the socket during the whole case (warm-up included)
+     * @param payloadBytes payload bytes the client received in the same time
+     */
+    record DeflateRow(Net.Kind transport, int connections, String target, Scenarios.Throughput tp, long wireBytes,
+            long payloadBytes) {
+    }
+
     record ChurnCase(Net.Kind transport, Map<String, Scenarios.Churn> byTarget) {
     }
 
@@ -40,6 +49,8 @@ final class Results {
     /** wss targets: certificate, client, negotiated sessions and the runtime's provider log lines. */
     final Map<String, String> tls = new LinkedHashMap<>();
     final List<TpCase> throughput = new ArrayList<>();
+    /** Compressed text echo (issue 18): the bridge with and without permessage-deflate on the same text. */
+    final List<DeflateRow> deflate = new ArrayList<>();
     final List<LatCase> latency = new ArrayList<>();
     final List<ChurnCase> churn = new ArrayList<>();
     final List<Scale> scale = new ArrayList<>();

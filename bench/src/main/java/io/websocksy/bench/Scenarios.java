@@ -63,9 +63,15 @@ public final class Scenarios {
      */
     public static Throughput throughput(Client client, Target t, int conns, boolean echo, long warmupMs,
             long measureMs, long maxBytes, LongSupplier cpu) throws InterruptedException {
+        return throughput(client, t, conns, echo, warmupMs, measureMs, maxBytes, cpu, Payloads.direct(BIG));
+    }
+
+    /** The same with a given 64 KiB message (compressible text for the permessage-deflate row). */
+    public static Throughput throughput(Client client, Target t, int conns, boolean echo, long warmupMs,
+            long measureMs, long maxBytes, LongSupplier cpu, ByteBuf message) throws InterruptedException {
         LongAdder total = new LongAdder();
         AtomicInteger failed = new AtomicInteger();
-        ByteBuf chunk = Unpooled.unreleasableBuffer(Payloads.direct(BIG));
+        ByteBuf chunk = Unpooled.unreleasableBuffer(message);
         Client.Receiver r = new Client.Receiver() {
             @Override
             public void received(Client.Conn c, int bytes) {

@@ -9,11 +9,17 @@ package io.websocksy.bench;
  * @param ws true for a WebSocket (RFC 6455) connection, false for raw TCP
  * @param port loopback port
  * @param tls true for TLS under the WebSocket ({@code wss://}); the client must have a TLS context
+ * @param deflate true to offer permessage-deflate (the client compresses and inflates with Netty's handlers)
  */
-public record Target(String name, boolean ws, int port, boolean tls) {
+public record Target(String name, boolean ws, int port, boolean tls, boolean deflate) {
     /** Plain TCP or ws:// target. */
     public Target(String name, boolean ws, int port) {
-        this(name, ws, port, false);
+        this(name, ws, port, false, false);
+    }
+
+    /** A target without permessage-deflate. */
+    public Target(String name, boolean ws, int port, boolean tls) {
+        this(name, ws, port, tls, false);
     }
 
     /** @return ws://127.0.0.1:port/bench, wss://127.0.0.1:port/bench or tcp://127.0.0.1:port */

@@ -30,8 +30,9 @@ import io.websocksy.itests.support.TcpPeer;
 /**
  * A real browser: headless Chromium (Debian's package; {@code .ci/run} installs it) loads a page from a
  * JDK HTTP server in this test, opens WebSockets to the runtime and exchanges text (non-ASCII) and
- * binary messages (up to 1 MiB) with TCP echo peers, then closes with 1000. Chromium offers
- * permessage-deflate; the bridge declines it, and the page checks that no extension was negotiated.
+ * binary messages (up to 1 MiB) with TCP echo peers, then closes with 1000, twice: on listeners with
+ * compression off (Chromium's permessage-deflate offer is declined: no extension) and with
+ * {@code compression = on} (permessage-deflate negotiated, the same exchanges compressed both ways).
  * The page also checks that a listener whose allowed-origins does not include the page's origin
  * refuses it (H13 with the Origin a browser really sends). Results come back by POST.
  *
@@ -77,20 +78,21 @@ public class BrowserIT extends BridgeTestBase {
                 ws.close(code, reason);
               });
             }
-            async function run() {
-              try {
-                const text = await open(P.get('text'));
-                report('extensions', text.extensions);
-                const words = ['héllo wörld', 'κόσμε', '日本語テキスト', 'emoji 😀 and 𝄞 clef', 'plain ascii'];
+            async function suite(pre, textPort, binPort) {
+                const text = await open(textPort);
+                report(pre + 'extensions', text.extensions);
+                const words = ['héllo wörld', 'κόσμε', '日本語テキスト', 'emoji 😀 and 𝄞 clef', 'plain ascii',
+                  '{"sensor":"t1","value":21.5,"unit":"°C"} '.repeat(500)];
                 for (const w of words) {
                   text.send(w);
                   let back = '';
                   while (back.length < w.length) { const d = await next(text); back += (typeof d === 'string') ? d : '?'; }
-                  report('text:' + w, back === w);
+                  report(pre + 'text:' + (w.length > 40 ? 'long json' : w), back === w);
                 }
-                report('textClose', await closed(text, 1000, 'done'));
+                report(pre + 'textClose', await closed(text, 1000, 'done'));
 
-                const bin = await open(P.get('binary'));
+                const bin = await open(binPort);
+                report(pre + 'binExtensions', bin.extensions);
                 for (const size of [1, 1000, 65536, 1048576]) {
                   const data = new Uint8Array(size);
                   for (let i = 0; i < size; i++) data[i] = (i * 7 + (i >> 8)) & 255;
@@ -103,10 +105,14 @@ public class BrowserIT extends BridgeTestBase {
                     for (let i = 0; i < a.length; i++) if (a[i] !== data[got + i]) { same = false; }
                     got += a.length;
                   }
-                  report('binary:' + size, same && got === size);
+                  report(pre + 'binary:' + size, same && got === size);
                 }
-                report('binaryClose', await closed(bin, 1000, 'done'));
-
+                report(pre + 'binaryClose', await closed(bin, 1000, 'done'));
+            }
+            async function run() {
+              try {
+                await suite('', P.get('text'), P.get('binary'));
+                await suite('z.', P.get('ztext'), P.get('zbinary'));
                 try {
                   const refused = await open(P.get('foreign'));
                   report('foreignOrigin', 'opened');
@@ -134,6 +140,8 @@ public class BrowserIT extends BridgeTestBase {
         TcpPeer echo = bridge.track(TcpPeer.echo());
         int textPort = bridge.listener(bridge.defaultBackend(echo.address()));
         int binaryPort = bridge.listener(bridge.defaultBackend(echo.address(), "framing", "binary"));
+        // permessage-deflate (issue 18): Chromium offers it, these listeners accept it
+        int zBinaryPort = bridge.listener(bridge.defaultBackend(echo.address(), "framing", "binary"), "compression", "on");
 
         Map<String, String> result = new ConcurrentHashMap<>();
         CountDownLatch done = new CountDownLatch(1);
@@ -144,10 +152,12 @@ public class BrowserIT extends BridgeTestBase {
         String origin = "http://127.0.0.1:" + http.port();
         int foreignPort = bridge.listener(bridge.defaultBackend(echo.address()), "allowed-origins", "https://elsewhere.example");
         int allowedPort = bridge.listener(bridge.defaultBackend(echo.address()), "allowed-origins", origin);
+        int zTextPort = bridge.listener(bridge.defaultBackend(echo.address()), "allowed-origins", origin, "compression", "on");
         Path profile = Files.createTempDirectory("wsy-chromium");
         Process browser = null;
         try {
-            String url = origin + "/page.html?text=" + allowedPort + "&binary=" + binaryPort + "&foreign=" + foreignPort;
+            String url = origin + "/page.html?text=" + allowedPort + "&binary=" + binaryPort + "&foreign=" + foreignPort
+                    + "&ztext=" + zTextPort + "&zbinary=" + zBinaryPort;
             browser = new ProcessBuilder(CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                     "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     "--user-data-dir=" + profile, url)
@@ -170,16 +180,21 @@ public class BrowserIT extends BridgeTestBase {
         String json = result.get("json");
         System.out.println("BrowserIT: page reported " + json);
         assertTrue("page error: " + json, !json.contains("\"error\""));
-        assertTrue("no extension negotiated although Chromium offers permessage-deflate: " + json,
+        assertTrue("no extension negotiated with compression off although Chromium offers permessage-deflate: " + json,
                 json.contains("\"extensions\":\"\""));
-        for (String w : new String[] {"héllo wörld", "κόσμε", "日本語テキスト", "emoji 😀 and 𝄞 clef", "plain ascii"}) {
-            assertTrue("text echo of '" + w + "': " + json, json.contains("\"text:" + w + "\":true"));
+        assertTrue("permessage-deflate negotiated with compression on: " + json,
+                json.contains("\"z.extensions\":\"permessage-deflate") && json.contains("\"z.binExtensions\":\"permessage-deflate"));
+        for (String pre : new String[] {"", "z."}) {
+            for (String w : new String[] {"héllo wörld", "κόσμε", "日本語テキスト", "emoji 😀 and 𝄞 clef", "plain ascii", "long json"}) {
+                assertTrue(pre + "text echo of '" + w + "': " + json, json.contains("\"" + pre + "text:" + w + "\":true"));
+            }
+            for (int size : new int[] {1, 1000, 65536, 1048576}) {
+                assertTrue(pre + "binary echo of " + size + " bytes: " + json, json.contains("\"" + pre + "binary:" + size + "\":true"));
+            }
+            assertTrue(pre + "text connection closed cleanly with 1000: " + json, json.contains("\"" + pre + "textClose\":\"1000 true\""));
+            assertTrue(pre + "binary connection closed cleanly with 1000: " + json,
+                    json.contains("\"" + pre + "binaryClose\":\"1000 true\""));
         }
-        for (int size : new int[] {1, 1000, 65536, 1048576}) {
-            assertTrue("binary echo of " + size + " bytes: " + json, json.contains("\"binary:" + size + "\":true"));
-        }
-        assertTrue("text connection closed cleanly with 1000: " + json, json.contains("\"textClose\":\"1000 true\""));
-        assertTrue("binary connection closed cleanly with 1000: " + json, json.contains("\"binaryClose\":\"1000 true\""));
         assertEquals("a listener that does not allow the page's origin refuses the browser", true,
                 json.contains("\"foreignOrigin\":\"refused\""));
     }

@@ -243,6 +243,32 @@ public class CloseIT extends ConformanceBase {
         });
     }
 
+    /** Issue 18: Netty's own check passes every code from 3000 up, so 5000 used to be echoed. */
+    @Test
+    public void c13_closeCodesFrom5000UpGet1002() throws Exception {
+        check("C13", "Close with codes 5000, 5001, 9999, 65535 and 1015 (outside RFC 6455 7.4, Autobahn 7.13.x)",
+                "close 1002, never the client's code echoed", () -> {
+            RecordingPeer rec = peer(false);
+            int port = recListener(rec);
+            int[] codes = {5000, 5001, 9999, 65535, 1015};
+            for (int code : codes) {
+                for (Chop chop : new Chop[] {Chop.WHOLE, Chop.OCTETS}) {
+                    RecordingPeer.Conn[] pc = new RecordingPeer.Conn[1];
+                    try (RawWs ws = openRec(rec, port, pc)) {
+                        ws.sendHostile(WsFrame.close(code, "x").bytes(), chop, 0);
+                        try {
+                            expectClose(ws, 1002);
+                        } catch (AssertionError e) {
+                            throw new AssertionError("code " + code + " " + chop + ": " + e.getMessage(), e);
+                        }
+                        assertPeerGot(pc[0], new byte[0]);
+                    }
+                }
+            }
+            return codes.length + " codes, whole and octet by octet: close 1002 each";
+        });
+    }
+
     @Test
     public void c7_framesAfterCloseAreIgnored() throws Exception {
         check("C7", "second Close; Ping, Text and Binary after the Close (7.1.2-7.1.4)",

@@ -31,11 +31,12 @@ public final class Conformance {
         GROUPS.put("F", 13);
         GROUPS.put("G", 8);
         GROUPS.put("U", 7);
-        GROUPS.put("C", 12);
+        GROUPS.put("C", 13);
         GROUPS.put("L", 9);
         GROUPS.put("B", 5);
         GROUPS.put("P", 13);
         GROUPS.put("D", 6);
+        GROUPS.put("Z", 7); // permessage-deflate (issue 18), DeflateIT
     }
 
     private Conformance() {

@@ -24,11 +24,18 @@ public final class RawWs implements AutoCloseable {
         public final boolean fin;
         public final int opcode;
         public final byte[] payload;
+        /** The RSV bits (4 = RSV1: a permessage-deflate compressed message). */
+        public final int rsv;
 
         Frame(boolean fin, int opcode, byte[] payload) {
+            this(fin, opcode, payload, 0);
+        }
+
+        Frame(boolean fin, int opcode, byte[] payload, int rsv) {
             this.fin = fin;
             this.opcode = opcode;
             this.payload = payload;
+            this.rsv = rsv;
         }
 
         /** @return the close code of a close frame, or -1 when its payload is empty */
@@ -38,7 +45,7 @@ public final class RawWs implements AutoCloseable {
 
         @Override
         public String toString() {
-            return "Frame[op=" + opcode + ", fin=" + fin + ", len=" + payload.length
+            return "Frame[op=" + opcode + ", fin=" + fin + (rsv != 0 ? ", rsv=" + rsv : "") + ", len=" + payload.length
                     + (opcode == CLOSE ? ", code=" + closeCode() : "") + "]";
         }
     }
@@ -310,7 +317,7 @@ public final class RawWs implements AutoCloseable {
         }
         byte[] p = new byte[(int) len];
         in.readFully(p);
-        return new Frame((b0 & 0x80) != 0, b0 & 0x0f, p);
+        return new Frame((b0 & 0x80) != 0, b0 & 0x0f, p, (b0 >> 4) & 7);
     }
 
     /**

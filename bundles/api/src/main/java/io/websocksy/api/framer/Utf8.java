@@ -26,23 +26,39 @@ public final class Utf8 {
     public static int check(ByteBuffer buf, int from, int length) {
         int i = from;
         int end = from + length;
+        boolean bigEndian = buf.order() == java.nio.ByteOrder.BIG_ENDIAN;
         while (i < end) {
-            // fast path for ASCII, 8 bytes at a time when possible
-            if (end - i >= 8 && (buf.getLong(i) & 0x8080808080808080L) == 0) {
-                i += 8;
-                continue;
+            // ASCII fast path: 8 bytes per step; in a word with a high bit, jump straight to that byte
+            if (end - i >= 8) {
+                long v = buf.getLong(i) & 0x8080808080808080L;
+                if (v == 0) {
+                    i += 8;
+                    continue;
+                }
+                // getLong follows the buffer's byte order: the first byte in memory is the most
+                // significant in big-endian order, the least significant in little-endian
+                i += (bigEndian ? Long.numberOfLeadingZeros(v) : Long.numberOfTrailingZeros(v)) >>> 3;
             }
             int b = buf.get(i) & 0xff;
             if (b < 0x80) {
                 i++;
                 continue;
             }
+            int left = end - i - 1;
+            if (b >= 0xC2 && b <= 0xDF) {
+                if (left < 1) {
+                    return end - i;
+                }
+                if ((buf.get(i + 1) & 0xC0) != 0x80) {
+                    return INVALID;
+                }
+                i += 2;
+                continue;
+            }
             int need;
             int min2 = 0x80;
             int max2 = 0xBF;
-            if (b >= 0xC2 && b <= 0xDF) {
-                need = 1;
-            } else if (b >= 0xE0 && b <= 0xEF) {
+            if (b >= 0xE0 && b <= 0xEF) {
                 need = 2;
                 if (b == 0xE0) {
                     min2 = 0xA0;
@@ -59,9 +75,8 @@ public final class Utf8 {
             } else {
                 return INVALID;
             }
-            int avail = end - i - 1;
             for (int k = 1; k <= need; k++) {
-                if (k > avail) {
+                if (k > left) {
                     return end - i; // incomplete tail, valid so far
                 }
                 int c = buf.get(i + k) & 0xff;

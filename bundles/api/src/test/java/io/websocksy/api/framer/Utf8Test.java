@@ -114,6 +114,48 @@ class Utf8Test {
         }
     }
 
+    /**
+     * Long inputs (ASCII runs with interesting bytes at random places, so the 8-byte fast path and its jump to
+     * the first high byte are exercised at every alignment), in heap, direct, big- and little-endian buffers at
+     * an offset: the same answer as the JDK's decoder.
+     */
+    @Test
+    void longInputsAgreeWithTheJdkDecoderInEveryBufferKind() {
+        Random r = new Random(11);
+        int[] interesting = {0x80, 0xbf, 0xc2, 0xc3, 0xa9, 0xdf, 0xe0, 0xa0, 0xe2, 0x82, 0xac, 0xed, 0x9f, 0xf0, 0x90,
+            0xf4, 0x8f, 0xf5, 0xff};
+        String[] good = {"é", "€", "𤭢", "日本", "ï"};
+        for (int round = 0; round < 20_000; round++) {
+            java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+            int n = 1 + r.nextInt(80);
+            while (o.size() < n) {
+                int k = r.nextInt(10);
+                if (k < 6) {
+                    o.write('a' + r.nextInt(26));
+                } else if (k < 9) {
+                    byte[] g = good[r.nextInt(good.length)].getBytes(StandardCharsets.UTF_8);
+                    o.write(g, 0, g.length);
+                } else {
+                    o.write(interesting[r.nextInt(interesting.length)]);
+                }
+            }
+            byte[] b = o.toByteArray();
+            int off = r.nextInt(9);
+            byte[] padded = new byte[off + b.length + r.nextInt(9)];
+            System.arraycopy(b, 0, padded, off, b.length);
+            int expected = Utf8.check(ByteBuffer.wrap(b), 0, b.length);
+            assertEquals(decodes(b, b.length), expected == 0, HexFormat.of().formatHex(b));
+            ByteBuffer direct = ByteBuffer.allocateDirect(padded.length).put(padded).flip();
+            for (ByteBuffer buf : new ByteBuffer[] {ByteBuffer.wrap(padded), ByteBuffer.wrap(padded).order(ByteOrder.LITTLE_ENDIAN),
+                direct.asReadOnlyBuffer(), direct.duplicate().order(ByteOrder.LITTLE_ENDIAN)}) {
+                assertEquals(expected, Utf8.check(buf, off, b.length), HexFormat.of().formatHex(b) + " " + buf);
+            }
+            if (expected > 0) {
+                assertTrue(decodes(b, b.length - expected), HexFormat.of().formatHex(b));
+            }
+        }
+    }
+
     private static boolean completable(byte[] b, int tail) {
         int lead = b[b.length - tail] & 0xff;
         int need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;

@@ -21,8 +21,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.websocksy.api.framer.Utf8;
 
 /**
- * The RFC 6455 decoder for client frames (server side: every frame must be masked, no extension is
- * negotiated). It replaces Netty's {@code WebSocket13FrameDecoder} on the hot client-to-peer path:
+ * The RFC 6455 decoder for client frames (server side: every frame must be masked; the only extension
+ * is permessage-deflate, when negotiated: RSV1 then passes on the first frame of a data message, and
+ * the frames of a compressed message go on whole to the {@code InflateHandler} behind this decoder). It replaces Netty's {@code WebSocket13FrameDecoder} on the hot client-to-peer path:
  * <ul>
  * <li>the payload is unmasked <em>in place</em> in the read buffer, eight bytes at a time, and handed on
  * as a slice of it: no copy between the socket and the peer;</li>
@@ -52,10 +53,13 @@ final class ClientFrameDecoder extends ByteToMessageDecoder {
     private enum State { HEADER, PAYLOAD, CORRUPT }
 
     private final long maxFrameSize;
+    /** permessage-deflate negotiated: RSV1 allowed on the first frame of a data message. */
+    private final boolean deflate;
     private State state = State.HEADER;
 
     // the frame being read
     private int opcode;
+    private boolean rsv1;
     private boolean fin;
     private int mask;
     private long length;
@@ -67,9 +71,17 @@ final class ClientFrameDecoder extends ByteToMessageDecoder {
     // the message being read
     /** 0 outside a fragmented message, else the opcode that opened it (text or binary). */
     private int messageOpcode;
+    /** Whether the message being read is compressed (RSV1 on its first frame): its frames go on whole. */
+    private boolean compressedMessage;
 
     ClientFrameDecoder(int maxFrameSize) {
+        this(maxFrameSize, false);
+    }
+
+    /** @param deflate whether permessage-deflate was negotiated (InflateHandler follows this decoder) */
+    ClientFrameDecoder(int maxFrameSize, boolean deflate) {
         this.maxFrameSize = maxFrameSize;
+        this.deflate = deflate;
     }
 
     /**
@@ -120,9 +132,10 @@ final class ClientFrameDecoder extends ByteToMessageDecoder {
         boolean finBit = (b0 & 0x80) != 0;
         int rsv = (b0 & 0x70) >> 4;
         int op = b0 & 0x0F;
-        if (rsv != 0) {
-            throw fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR,
-                    "RSV != 0 and no extension negotiated, RSV:" + rsv);
+        if (rsv != 0 && !(deflate && rsv == 4 && (op == OP_TEXT || op == OP_BINARY))) {
+            throw fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR, !deflate || rsv != 4
+                    ? "RSV != 0 and no extension negotiated, RSV:" + rsv
+                    : "RSV1 on a " + (op == OP_CONT ? "continuation" : "control") + " frame (RFC 7692 6.1)");
         }
         if ((b1 & 0x80) == 0) {
             throw fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR, "received a frame that is not masked as expected");
@@ -186,6 +199,7 @@ final class ClientFrameDecoder extends ByteToMessageDecoder {
         mask = in.getInt(p);
         in.readerIndex(p + 4);
         opcode = op;
+        rsv1 = rsv == 4;
         fin = finBit;
         length = len;
         done = 0;
@@ -205,7 +219,8 @@ final class ClientFrameDecoder extends ByteToMessageDecoder {
         if (avail == 0) {
             return false;
         }
-        boolean streams = opcode == OP_BINARY || (opcode == OP_CONT && messageOpcode == OP_BINARY);
+        boolean compressed = opcode == OP_CONT ? compressedMessage : rsv1;
+        boolean streams = !compressed && (opcode == OP_BINARY || (opcode == OP_CONT && messageOpcode == OP_BINARY));
         if (!streams) {
             if (avail < left) {
                 return false; // text and control frames go on whole
@@ -284,15 +299,17 @@ final class ClientFrameDecoder extends ByteToMessageDecoder {
         }
         boolean messageEnds = fin && endOfFrame;
         WebSocketFrame f;
+        int rsv = rsv1 ? 4 : 0; // only a message's first frame can have RSV1 (checked with the header)
         if (started || opcode == OP_CONT) {
             f = new ContinuationWebSocketFrame(messageEnds, 0, payload);
         } else if (opcode == OP_TEXT) {
-            f = new TextWebSocketFrame(messageEnds, 0, payload);
+            f = new TextWebSocketFrame(messageEnds, rsv, payload);
         } else {
-            f = new BinaryWebSocketFrame(messageEnds, 0, payload);
+            f = new BinaryWebSocketFrame(messageEnds, rsv, payload);
         }
         if (!started && opcode != OP_CONT) {
             messageOpcode = opcode; // a message opens (and closes again below if this frame ends it)
+            compressedMessage = rsv1;
         }
         started = true;
         if (messageEnds) {
@@ -315,7 +332,7 @@ final class ClientFrameDecoder extends ByteToMessageDecoder {
                     int code = payload.getUnsignedShort(payload.readerIndex());
                     String bad = null;
                     WebSocketCloseStatus status = WebSocketCloseStatus.PROTOCOL_ERROR;
-                    if (!WebSocketCloseStatus.isValidStatusCode(code)) {
+                    if (!CloseCodes.validOnWire(code)) {
                         bad = "invalid close status code " + code;
                     } else if (n > 2 && Utf8.check(payload.nioBuffer(payload.readerIndex() + 2, n - 2), 0, n - 2) != 0) {
                         status = WebSocketCloseStatus.INVALID_PAYLOAD_DATA;

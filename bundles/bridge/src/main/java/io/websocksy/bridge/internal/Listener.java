@@ -222,6 +222,33 @@ public final class Listener {
         @AttributeDefinition(name = "Cache-Control of static files", required = false, description = "Value of the "
                 + "Cache-Control header of files (ETag and Last-Modified are always sent). Empty: no header.")
         String web$_$cache$_$control() default "no-cache";
+        /** @return compression */
+        @AttributeDefinition(name = "permessage-deflate", description = "on: negotiate RFC 7692 compression with "
+                + "clients that offer it; inflated sizes count against max-frame-size and max-message-size.",
+                options = {
+                    @org.osgi.service.metatype.annotations.Option(value = "off"),
+                    @org.osgi.service.metatype.annotations.Option(value = "on")})
+        String compression() default "off";
+
+        /** @return compression level */
+        @AttributeDefinition(name = "Compression level", min = "1", max = "9", description = "zlib level for "
+                + "peer-to-client messages.")
+        int compression$_$level() default 6;
+
+        /** @return compression window bits */
+        @AttributeDefinition(name = "Compression window bits", min = "8", max = "15", description = "Largest "
+                + "LZ77 window of the server's compressor (server_max_window_bits).")
+        int compression$_$window$_$bits() default 15;
+
+        /** @return no context takeover */
+        @AttributeDefinition(name = "No context takeover", description = "Both sides reset their compressor "
+                + "after every message (server_ and client_no_context_takeover): less memory, less compression.")
+        boolean compression$_$no$_$context$_$takeover() default false;
+
+        /** @return compression min size */
+        @AttributeDefinition(name = "Compression min size (bytes)", min = "0", max = "2147483647", description = "Shorter "
+                + "peer-to-client messages are sent uncompressed.")
+        int compression$_$min$_$size() default 64;
     }
 
     @Reference

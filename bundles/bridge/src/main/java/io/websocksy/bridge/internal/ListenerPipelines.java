@@ -11,7 +11,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 /**
  * The pipelines, in one place, with handler names as constants. Client before the upgrade:
  * {@code http} (request head) then {@code upgrade}. Client after: {@code wsencoder}, {@code wsdecoder},
- * {@code utf8}, {@code keepalive} (when ping is on), {@code client}. Peer: {@code framing} or
+ * {@code inflate} (permessage-deflate), {@code utf8}, {@code keepalive} (when ping is on), {@code client}. Peer: {@code framing} or
  * {@code datagram}, then {@code peer}.
  */
 final class ListenerPipelines {
@@ -20,6 +20,9 @@ final class ListenerPipelines {
     static final String WS_ENCODER = "wsencoder";
     static final String WS_DECODER = "wsdecoder";
     static final String UTF8 = "utf8";
+    /** permessage-deflate, when negotiated: inflate (after wsdecoder), deflate (after wsencoder). */
+    static final String INFLATE = "inflate";
+    static final String DEFLATE = "deflate";
     static final String KEEPALIVE = "keepalive";
     static final String CLIENT = "client";
     static final String FRAMING = "framing";
@@ -45,9 +48,19 @@ final class ListenerPipelines {
      * client pipelined behind its request go straight to the frame decoder.
      */
     static void upgrade(ChannelPipeline p, Connection conn) {
+        upgrade(p, conn, null);
+    }
+
+    /** @param deflate permessage-deflate as agreed, or null */
+    static void upgrade(ChannelPipeline p, Connection conn, io.websocksy.bridge.internal.deflate.Negotiation.Agreed deflate) {
         ListenerSettings s = conn.settings();
         p.addBefore(HTTP, WS_ENCODER, new WebSocket13FrameEncoder(false));
         p.addAfter(HTTP, UTF8, new Utf8FrameValidator(true));
+        if (deflate != null) {
+            p.addBefore(UTF8, INFLATE, new io.websocksy.bridge.internal.deflate.InflateHandler(s.maxFrameSize,
+                    s.maxMessageSize, deflate.clientNoContextTakeover));
+            p.addAfter(WS_ENCODER, DEFLATE, new io.websocksy.bridge.internal.deflate.DeflateHandler(deflate));
+        }
         String last = UTF8;
         if (s.ping > 0) {
             p.addAfter(UTF8, KEEPALIVE, new IdleStateHandler(s.ping, 0, 0, TimeUnit.SECONDS));
@@ -55,6 +68,6 @@ final class ListenerPipelines {
         }
         p.addAfter(last, CLIENT, new ClientHandler(conn));
         p.remove(UPGRADE);
-        p.replace(HTTP, WS_DECODER, new ClientFrameDecoder(s.maxFrameSize));
+        p.replace(HTTP, WS_DECODER, new ClientFrameDecoder(s.maxFrameSize, deflate != null));
     }
 }

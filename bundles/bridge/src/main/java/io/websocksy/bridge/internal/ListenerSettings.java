@@ -33,6 +33,8 @@ final class ListenerSettings {
     final AccessLog.Format accessLog;
     /** static files ({@code web}); null when off */
     final WebRoot web;
+    /** permessage-deflate (issue 18): {@link io.websocksy.bridge.internal.deflate.DeflateConfig#OFF} unless compression = on */
+    final io.websocksy.bridge.internal.deflate.DeflateConfig compression;
 
     ListenerSettings(Map<String, Object> props) {
         Settings s = new Settings(Listener.PID, props);
@@ -105,6 +107,17 @@ final class ListenerSettings {
                 ca.isEmpty() ? null : new java.io.File(ca), provider, reload);
         accessLog = s.bool("access-log", false) ? format(s) : null;
         web = WebRoot.parse(s, props);
+        compression = compression(s);
+    }
+
+    private static io.websocksy.bridge.internal.deflate.DeflateConfig compression(Settings s) {
+        String on = s.string("compression", "off").toLowerCase(java.util.Locale.ROOT);
+        if (!on.equals("on") && !on.equals("off")) {
+            throw s.bad("compression", on, "expected on or off");
+        }
+        return new io.websocksy.bridge.internal.deflate.DeflateConfig(on.equals("on"),
+                s.integer("compression-level", 6, 1, 9), s.integer("compression-window-bits", 15, 8, 15),
+                s.bool("compression-no-context-takeover", false), s.integer("compression-min-size", 64, 0, Integer.MAX_VALUE));
     }
 
     private static AccessLog.Format format(Settings s) {
@@ -136,6 +149,6 @@ final class ListenerSettings {
                 + " allowed-peers=" + allowedPeers + " trusted-proxies=" + trustedProxies
                 + " proxy-protocol=" + proxyProtocol + (tls == null ? " tls=off" : " " + tls)
                 + " access-log=" + (accessLog == null ? "off" : accessLog)
-                + " web=" + (web == null ? "off" : web);
+                + " web=" + (web == null ? "off" : web) + " " + compression;
     }
 }

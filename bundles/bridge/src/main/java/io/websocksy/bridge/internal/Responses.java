@@ -59,11 +59,19 @@ final class Responses {
     }
 
     static ByteBuf switching(ByteBufAllocator alloc, String accept, String subprotocol) {
+        return switching(alloc, accept, subprotocol, null);
+    }
+
+    /** @param extensions the {@code Sec-WebSocket-Extensions} answer, or null for none */
+    static ByteBuf switching(ByteBufAllocator alloc, String accept, String subprotocol, String extensions) {
         StringBuilder sb = new StringBuilder(160);
         sb.append("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n");
         sb.append("Sec-WebSocket-Accept: ").append(accept).append("\r\n");
         if (subprotocol != null) {
             sb.append("Sec-WebSocket-Protocol: ").append(subprotocol).append("\r\n");
+        }
+        if (extensions != null) {
+            sb.append("Sec-WebSocket-Extensions: ").append(extensions).append("\r\n");
         }
         sb.append("\r\n");
         return ascii(alloc, sb);

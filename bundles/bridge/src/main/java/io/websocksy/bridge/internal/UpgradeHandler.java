@@ -37,6 +37,8 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
     /** The connection whose peer is connecting; owns the peer channel and, through it, the framing state. */
     private Connection pending;
     private FramingState openedState;
+    /** permessage-deflate as agreed with this client; null when not used (issue 18). */
+    private io.websocksy.bridge.internal.deflate.Negotiation.Agreed deflate;
 
     UpgradeHandler(Listener listener, ListenerSettings settings) {
         this.listener = listener;
@@ -83,6 +85,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
             reject(ctx, e.status, e.getMessage());
             return;
         }
+        deflate = negotiateDeflate(head);
         String full = listener.security().admit(ctx.channel(), s);
         if (full != null) {
             retryAfter = s.retryAfter;
@@ -161,14 +164,24 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
         cancelTimers();
         pending = null;
         ctx.write(Responses.switching(ctx.alloc(), HandshakeValidator.accept(valid.key),
-                route.subprotocol().orElse(null)));
+                route.subprotocol().orElse(null), deflate == null ? null : deflate.header()));
         listener.connections().add(conn);
         listener.upgraded();
-        ListenerPipelines.upgrade(ctx.pipeline(), conn);
+        ListenerPipelines.upgrade(ctx.pipeline(), conn, deflate);
         conn.started();
         Channel ch = conn.clientChannel();
         ch.flush();
         ch.read();
+    }
+
+    /** RFC 7692 negotiation; a declined offer is a 101 without the extension and a debug line. */
+    private io.websocksy.bridge.internal.deflate.Negotiation.Agreed negotiateDeflate(HttpHead head) {
+        io.websocksy.bridge.internal.deflate.Negotiation.Result r = io.websocksy.bridge.internal.deflate.Negotiation
+                .negotiate(head.all("sec-websocket-extensions"), s.compression);
+        if (r.declined != null) {
+            org.slf4j.LoggerFactory.getLogger(UpgradeHandler.class).debug("{} {}: {}", s.name, what, r.declined);
+        }
+        return r.agreed;
     }
 
     static boolean isTimeout(Throwable c) {

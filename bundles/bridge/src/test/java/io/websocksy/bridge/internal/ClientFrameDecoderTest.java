@@ -57,8 +57,30 @@ class ClientFrameDecoderTest {
 
     @Test
     void invalidCodesGet1002() {
-        for (int code : new int[] {0, 999, 1004, 1005, 1006, 1016, 1100, 2000, 2999}) {
+        for (int code : new int[] {0, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999}) {
             assertAnswered(1002, (byte) (code >> 8), (byte) code);
+        }
+    }
+
+    /** Issue 18: Netty's check passes every code from 3000 up; 5000 and above must not be echoed. */
+    @Test
+    void codesFrom5000UpGet1002() {
+        for (int code : new int[] {5000, 5001, 9999, 40000, 65535}) {
+            assertAnswered(1002, (byte) (code >> 8), (byte) code);
+        }
+    }
+
+    @Test
+    void everyDefinedCodePasses() {
+        for (int code : new int[] {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999,
+            4000, 4999}) {
+            EmbeddedChannel ch = channel();
+            assertTrue(ch.writeInbound(close((byte) (code >> 8), (byte) code)), "code " + code);
+            CloseWebSocketFrame f = ch.readInbound();
+            assertEquals(code, f.statusCode());
+            f.release();
+            assertNull(ch.readOutbound());
+            ch.finishAndReleaseAll();
         }
     }
 

@@ -25,6 +25,12 @@ final class SeparatorState implements FramingState {
     private final boolean textIfValid;
     /** No separator starts before this index, relative to the buffer's position. */
     private int from;
+    /**
+     * The OR of every word and byte the scan has looked at since the last emit: no high bit means the
+     * message is ASCII, so valid UTF-8 without a second pass (a word may reach past the separator, which
+     * can only cause a needless check).
+     */
+    private long seen;
     /** Bytes examined so far, for tests that check the scan stays linear. */
     private long examined;
 
@@ -47,13 +53,16 @@ final class SeparatorState implements FramingState {
         int length = buffered.remaining();
         if (from > length) {
             from = 0; // not the buffer we saw last time; scan it all rather than miss a separator
+            seen = 0;
         }
         int end = indexOf(buffered, base, length);
         if (end < 0) {
             return Decision.needMore();
         }
         from = 0; // the emit drops everything up to and including this separator
-        if (textIfValid && Utf8.check(buffered, base, end) == 0) {
+        boolean ascii = (seen & HIGHS) == 0;
+        seen = 0;
+        if (textIfValid && (ascii || Utf8.check(buffered, base, end) == 0)) {
             return Decision.text(end);
         }
         return Decision.binary(end);
@@ -69,17 +78,39 @@ final class SeparatorState implements FramingState {
         byte first = sep[0];
         int lastStart = length - sep.length; // last relative index where a separator fits
         int start = from;
-        for (int i = start; i <= lastStart; i++) {
-            if (buf.get(base + i) == first && matchesRest(buf, base + i, sep)) {
+        long pattern = (first & 0xFFL) * ONES;
+        boolean bigEndian = buf.order() == java.nio.ByteOrder.BIG_ENDIAN;
+        int i = start;
+        while (i <= lastStart) {
+            if (lastStart - i >= 7) {
+                // 8 bytes per step (SWAR): a word without the separator's first byte is passed at once;
+                // otherwise jump to that byte (in little-endian order the lowest hit is exact)
+                long w = buf.getLong(base + i);
+                seen |= w;
+                long x = (bigEndian ? Long.reverseBytes(w) : w) ^ pattern;
+                long hit = (x - ONES) & ~x & HIGHS;
+                if (hit == 0) {
+                    i += 8;
+                    continue;
+                }
+                i += Long.numberOfTrailingZeros(hit) >>> 3;
+            }
+            byte b = buf.get(base + i);
+            seen |= b & 0xFF;
+            if (b == first && matchesRest(buf, base + i, sep)) {
                 examined += i - start + sep.length;
                 return i + sep.length;
             }
+            i++;
         }
         int next = Math.max(start, lastStart + 1);
         examined += Math.max(0, length - start);
         from = next;
         return -1;
     }
+
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
 
     private static boolean matchesRest(ByteBuffer buf, int at, byte[] sep) {
         for (int k = 1; k < sep.length; k++) {
@@ -93,6 +124,7 @@ final class SeparatorState implements FramingState {
     @Override
     public Decision endOfStream(ByteBuffer buffered) {
         from = 0;
+        seen = 0;
         return Framing.textIfValid(buffered);
     }
 

@@ -153,6 +153,17 @@ final class JsonState implements FramingState {
             examined++;
             switch (mode) {
                 case STRING:
+                    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+                        // plain string bytes: skip 8 at a time up to the next quote, backslash, control or
+                        // high byte (SWAR: a word with none of them is passed without looking at each byte)
+                        i++;
+                        int start = i;
+                        while (length - i >= 8 && !special(buf.getLong(base + i))) {
+                            i += 8;
+                        }
+                        examined += i - start;
+                        continue;
+                    }
                     if (c == '"') {
                         if (key) {
                             key = false;
@@ -401,6 +412,20 @@ final class JsonState implements FramingState {
             default:
                 throw new IllegalStateException("json: unknown number state " + num);
         }
+    }
+
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /**
+     * @return true when a byte of {@code v} may be a quote, a backslash, a control character (below
+     *     0x20) or 0x80 and above: exact when there is none, and a word with one always says true (a borrow
+     *     can only add a false hit next to a true one)
+     */
+    static boolean special(long v) {
+        long q = v ^ (0x22 * ONES);
+        long b = v ^ (0x5C * ONES);
+        return ((((v - 0x20 * ONES) & ~v) | ((q - ONES) & ~q) | ((b - ONES) & ~b) | v) & HIGHS) != 0;
     }
 
     private static boolean isNumberEnd(int num) {
