@@ -338,7 +338,13 @@ public final class Listener {
                         ch.pipeline().addLast(ListenerPipelines.UPGRADE, new UpgradeHandler(Listener.this, cur));
                     }
                 });
-        ChannelFuture f = b.bind(new InetSocketAddress(s.listen, s.port)).await();
+        InetSocketAddress at = new InetSocketAddress(s.listen, s.port);
+        if (at.isUnresolved()) {
+            // the native transport would fail with a message-less NullPointerException
+            throw new IllegalStateException("cannot listen on " + s.listen + " port " + s.port + ": "
+                    + BindErrors.describe(new java.nio.channels.UnresolvedAddressException()));
+        }
+        ChannelFuture f = b.bind(at).await();
         if (!f.isSuccess() && s.listen.equals("::")) {
             LOG.warn("listener {}: cannot bind [::]:{} ({}); falling back to 0.0.0.0", s.name, s.port,
                     BindErrors.describe(f.cause()));
