@@ -113,11 +113,14 @@ public final class ConfigKeys {
      * @param key a property key
      * @return true for keys that ConfigurationAdmin, Declarative Services or FileInstall put into a
      *     configuration, never a user: {@code service.*}, {@code component.*}, {@code felix.fileinstall.*},
-     *     {@code objectClass} and keys starting with {@code .} (private by the DS convention)
+     *     {@code osgi.ds.*} (e.g. DS 1.5's {@code osgi.ds.satisfying.condition.target}), {@code objectClass} and
+     *     keys starting with {@code .} (private by the DS convention); also {@code <reference>.target}, the DS way
+     *     to narrow a reference from the configuration
      */
     public static boolean isFrameworkKey(String key) {
         return key.startsWith("service.") || key.startsWith("component.") || key.startsWith("felix.fileinstall.")
-                || key.startsWith(".") || key.equals("objectClass");
+                || key.startsWith("osgi.ds.") || key.startsWith(".") || key.equals("objectClass")
+                || key.endsWith(".target");
     }
 
     /**

@@ -70,7 +70,7 @@ class ConfigKeysTest {
     @Test
     void frameworkKeysAreAccepted() {
         for (String k : List.of("service.pid", "service.factoryPid", "component.name", "component.id",
-                "felix.fileinstall.filename", ".private", "objectClass")) {
+                "felix.fileinstall.filename", "osgi.ds.satisfying.condition.target", ".private", "objectClass")) {
             assertTrue(SAMPLE.accepts(k), k);
         }
         assertFalse(SAMPLE.accepts("prot"));
