@@ -61,10 +61,18 @@ public class ShutdownReasonIT {
             Poll.until(Duration.ofSeconds(60), "listener on " + port + " (log " + w.logFile() + ")",
                     () -> Ports.accepts(port));
             WsClient c = null;
-            // the json framer may register a moment after the listener binds: retry until a message echoes
+            // the backend and the json framer may register a moment after the listener binds (503 meanwhile):
+            // retry until a message echoes
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (c == null) {
-                WsClient attempt = WsClient.connect(port, "/");
+                WsClient attempt;
+                try {
+                    attempt = WsClient.connect(port, "/");
+                } catch (java.util.concurrent.ExecutionException refused) {
+                    assertTrue("no upgrade: " + refused + "\n" + w.log(), System.nanoTime() < deadline);
+                    Thread.sleep(200);
+                    continue;
+                }
                 attempt.sendText("{\"a\":1}");
                 Object e = attempt.next(Duration.ofSeconds(10));
                 if (e instanceof WsClient.Msg) {
