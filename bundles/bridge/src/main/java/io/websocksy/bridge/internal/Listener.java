@@ -228,7 +228,7 @@ public final class Listener {
     private ScheduledFuture<?> drainTimer;
     /** The reason of the 1001 sent to clients when the listener stops; the shutdown hook sets its own. */
     private volatile String closeReason = "server going away";
-    private boolean stopped; // guarded by this
+    private volatile boolean stopped; // written under this
 
     /**
      * Starts the listener. A configuration it cannot use (a bad value, an unknown key, an address that cannot
@@ -249,10 +249,12 @@ public final class Listener {
             s = new ListenerSettings(props);
             security.configure(s);
         } catch (IllegalArgumentException e) {
-            state.failed(e.getMessage());
-            LOG.error("listener {} not started: {}", state.name(), e.getMessage());
+            String why = state.named(e.getMessage());
+            state.failed(why);
+            LOG.error("listener {} not started: {}", state.name(), why);
             return false;
         }
+        settings = s; // before the bind: the first client may be accepted before bind() returns
         try {
             server = bind(s);
         } catch (RuntimeException e) {
@@ -261,7 +263,6 @@ public final class Listener {
             LOG.error("listener {} not started: {}: {}", state.name(), state.source(), e.getMessage());
             return false;
         }
-        settings = s;
         state.running();
         LOG.info("listener {} {} {} ({}) - {}", s.name, verb, server.localAddress(),
                 transport.isEpoll() ? "epoll" : "nio", s);
@@ -271,6 +272,9 @@ public final class Listener {
 
     @Modified
     synchronized void modified(Map<String, Object> props) throws InterruptedException {
+        if (stopped) {
+            return; // stopped for the framework shutdown; nothing binds again
+        }
         state.configured(props);
         if (state.failure() != null) {
             // not running: a corrected configuration starts it
@@ -283,7 +287,7 @@ public final class Listener {
             security.configure(next);
         } catch (IllegalArgumentException e) {
             LOG.error("listener {}: configuration rejected, previous one keeps serving: {}", settings.name,
-                    e.getMessage());
+                    state.named(e.getMessage()));
             return;
         }
         ListenerSettings old = settings;
@@ -292,8 +296,7 @@ public final class Listener {
             try {
                 server = bind(next);
             } catch (RuntimeException e) {
-                LOG.error("listener {}: still draining, cannot bind {}:{}: {}", old.name, next.listen, next.port,
-                        e.getMessage());
+                LOG.error("listener {}: {}: still draining, {}", old.name, state.source(), e.getMessage());
                 return;
             }
             endDrain();
@@ -304,8 +307,8 @@ public final class Listener {
             try {
                 fresh = bind(next);
             } catch (RuntimeException e) {
-                LOG.error("listener {}: cannot rebind to {}:{}, still on {}: {}", old.name, next.listen, next.port,
-                        server.localAddress(), e.getMessage());
+                LOG.error("listener {}: {}: {}; still on {}", old.name, state.source(), e.getMessage(),
+                        server.localAddress());
                 return;
             }
             Channel previous = server;
@@ -423,6 +426,11 @@ public final class Listener {
     /** @return the listener's name (its configuration's instance name) */
     String name() {
         return state.name();
+    }
+
+    /** @return true once deactivated (or stopped by the framework shutdown) */
+    boolean stopped() {
+        return stopped;
     }
 
     /** @return running or failed, with the error text */

@@ -42,7 +42,7 @@ final class ListenerChecks {
     }
 
     private static void check(Listener l, ListenerSettings s, String source) {
-        if (l.settings() != s || l.state().failure() != null) {
+        if (l.stopped() || l.settings() != s || l.state().failure() != null) {
             return; // replaced or stopped meanwhile; the newer configuration has its own check
         }
         if (l.backends().lookup(s.backend) == null) {

@@ -62,6 +62,15 @@ final class ListenerState {
         return source;
     }
 
+    /**
+     * @param message an error message about the configuration
+     * @return it, starting with the file and PID when it does not already (e.g. a TLS file error)
+     */
+    String named(String message) {
+        String src = source;
+        return message != null && message.startsWith(src) ? message : src + ": " + message;
+    }
+
     /** @param why the error text (one line, fit to show a user) */
     void failed(String why) {
         failure = why;
