@@ -67,6 +67,40 @@ public final class LogTail implements AutoCloseable {
         return lines(parts).get(0);
     }
 
+    /** @return a position in the text: {@link #awaitSince} looks only at what is logged after it */
+    public int mark() {
+        synchronized (buf) {
+            return buf.size();
+        }
+    }
+
+    /**
+     * Waits for a line holding every part, logged after {@code mark}.
+     *
+     * @param mark    from {@link #mark()}
+     * @param timeout how long
+     * @param parts   the texts
+     */
+    public void awaitSince(int mark, Duration timeout, String... parts) {
+        Poll.until(timeout, "a log line with " + String.join(" + ", parts) + " after position " + mark, () -> {
+            String after;
+            synchronized (buf) {
+                byte[] all = buf.toByteArray();
+                after = new String(all, mark, all.length - mark, StandardCharsets.UTF_8);
+            }
+            for (String line : after.split("\n")) {
+                boolean all = true;
+                for (String p : parts) {
+                    all &= line.contains(p);
+                }
+                if (all) {
+                    return true;
+                }
+            }
+            return false;
+        });
+    }
+
     @Override
     public void close() {
         System.setErr(err);
