@@ -212,10 +212,8 @@ public class CommandLineIT {
                 assertEquals(log, 1, rc);
                 List<String> lines = w.launcherLines();
                 assertEquals(log, 1, lines.size());
-                String prefix = "websocksy: argument 2 (-p " + port + "): port = '" + port + "': listener main: "
-                        + "cannot listen on 127.0.0.1 port " + port + ": ";
-                assertTrue(lines.get(0), lines.get(0).startsWith(prefix));
-                assertTrue(lines.get(0), lines.get(0).contains("Address already in use"));
+                assertEquals(log, "websocksy: argument 2 (-p " + port + "): port = '" + port + "': websocksy.listener~main: "
+                        + "cannot listen on 127.0.0.1 port " + port + ": address already in use", lines.get(0));
                 assertFalse(log, log.contains("listening on"));
             }
         }

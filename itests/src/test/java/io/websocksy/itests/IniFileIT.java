@@ -128,7 +128,7 @@ public class IniFileIT {
     @Test
     public void k1UnknownCoreKey() throws Exception {
         refused("[core]\nport = " + port + "\nverbose = yes\n",
-                ":3: verbose = 'yes': unknown [core] key (expected port, listen, ping or backend)");
+                ":3: verbose = 'yes': unknown [core] key (known: backend, listen, ping, port)");
     }
 
     @Test

@@ -151,20 +151,23 @@ public class ReconfigureIT {
         }
     }
 
-    /** K1 on reload: a malformed value is logged with PID, key and value; the previous configuration serves. */
+    /**
+     * K1 on reload: a malformed value is logged with the file, PID, key and value (issue 13, defect 4); the
+     * previous configuration serves.
+     */
     @Test
     public void k1MalformedValueKeepsThePreviousConfiguration() throws Exception {
         try (WsClient open = WsClient.connect(BAD, "/")) {
             assertEchoes(open, "before");
             Websocksy.writeAtomically(deploy, "websocksy.listener-bad.cfg", listener(BAD, "bad", 30)
                     .replace("port = " + BAD, "port = 70000"));
-            websocksy.awaitLog("websocksy.listener~bad: port = '70000'", Duration.ofSeconds(30));
+            websocksy.awaitLog(deploy.resolve("websocksy.listener-bad.cfg") + " (websocksy.listener~bad): port = '70000'", Duration.ofSeconds(30));
             Websocksy.writeAtomically(deploy, "websocksy.backend.default-bad.cfg",
                     backend("bad", echo.address()) + "port = abc\n");
-            websocksy.awaitLog("websocksy.backend.default~bad: port = 'abc'", Duration.ofSeconds(30));
+            websocksy.awaitLog(deploy.resolve("websocksy.backend.default-bad.cfg") + " (websocksy.backend.default~bad): port = 'abc'", Duration.ofSeconds(30));
             Websocksy.writeAtomically(deploy, "websocksy.listener-bad.cfg", listener(BAD, "bad", 30)
                     .replace("ping = 30", "ping = abc"));
-            websocksy.awaitLog("websocksy.listener~bad: ping = 'abc'", Duration.ofSeconds(30));
+            websocksy.awaitLog(deploy.resolve("websocksy.listener-bad.cfg") + " (websocksy.listener~bad): ping = 'abc'", Duration.ofSeconds(30));
             assertEchoes(open, "the open connection still works");
             try (WsClient fresh = WsClient.connect(BAD, "/")) {
                 assertEchoes(fresh, "a new connection uses the previous configuration");

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.websocksy.api.config.ConfigKeys;
+
 /**
  * The C websocksy's INI configuration file:
  *
@@ -35,6 +37,9 @@ import java.util.Map;
  * they configure is the {@code [core]} {@code backend} wherever it appears in the file.
  */
 public final class IniFile {
+    /** The [core] keys; an unknown one is reported with the closest of them, as the .cfg files' keys are. */
+    static final ConfigKeys CORE_KEYS = ConfigKeys.of(java.util.List.of("port", "listen", "ping", "backend"));
+
     private IniFile() {
     }
 
@@ -130,7 +135,7 @@ public final class IniFile {
                     spec.backend = s;
                     break;
                 default:
-                    throw ConfigError.of(s, "unknown [core] key (expected port, listen, ping or backend)");
+                    throw ConfigError.of(s, "unknown [core] key " + CORE_KEYS.hint(key));
             }
             if (first != null) {
                 throw ConfigError.of(s, "duplicate [core] key (first set at line " + first + ")");

@@ -73,8 +73,9 @@ class IniFileTest {
         assertEquals("w.ini:3: [nosuch]: unknown section (expected [core] or [backend])",
                 error("[core]\nport = 1\n[nosuch]\n"));
         assertEquals("w.ini:1: '[core': malformed section header (expected [core] or [backend])", error("[core\n"));
-        assertEquals("w.ini:2: verbose = 'yes': unknown [core] key (expected port, listen, ping or backend)",
+        assertEquals("w.ini:2: verbose = 'yes': unknown [core] key (known: backend, listen, ping, port)",
                 error("[core]\nverbose = yes\n"));
+        assertEquals("w.ini:2: prot = '8001': unknown [core] key (did you mean 'port'?)", error("[core]\nprot = 8001\n"));
         assertEquals("w.ini:3: port = '2': duplicate [core] key (first set at line 2)",
                 error("[core]\nport = 1\nport = 2\n"));
         assertEquals("w.ini:2: port = '70000': not a port number (expected 1-65535)", error("[core]\nport = 70000\n"));

@@ -21,7 +21,10 @@ public interface BridgeAdmin {
     /** Longest close reason in UTF-8 bytes (a control frame carries 125 bytes, 2 of them the code). */
     int MAX_REASON_BYTES = 123;
 
-    /** @return every running listener, sorted by name */
+    /**
+     * @return every configured listener, sorted by name: running ones, and since 1.1 those that could not start
+     *     ({@link ListenerInfo.State#FAILED}, with {@link ListenerInfo#failure()} saying why)
+     */
     List<ListenerInfo> listeners();
 
     /** @return every live (upgraded, not yet closed) connection, sorted by id */

@@ -84,6 +84,10 @@ public final class Admin implements BridgeAdmin {
     }
 
     private ListenerInfo info(Listener l) {
+        ListenerState failed = l.state();
+        if (failed.failure() != null) {
+            return failed.failedInfo(backends.lookup(failed.backend()) != null);
+        }
         ListenerSettings s = l.settings();
         int open = l.openConnections().size();
         ListenerInfo.State state = !l.isDraining() ? ListenerInfo.State.LISTENING
@@ -225,6 +229,10 @@ public final class Admin implements BridgeAdmin {
                         : "several listeners run: name one (or a backend)" + known());
             }
             l = all.get(0);
+        }
+        if (l != null && l.state().failure() != null) {
+            return CompletableFuture.completedFuture(DryRunResult.failed(503, "listener " + l.name() + " is failed: "
+                    + l.state().failure(), l.name(), null, null));
         }
         s = l != null ? l.settings() : new ListenerSettings(new HashMap<>(DEFAULT_LISTENER));
         String listenerName = l != null ? s.name : null;

@@ -265,6 +265,8 @@ public final class Listener {
     private final ListenerSecurity security = new ListenerSecurity();
     private final RateLimitedLog rejections = new RateLimitedLog(LoggerFactory.getLogger("io.websocksy.handshake"), 20);
     private volatile ListenerSettings settings;
+    /** Running or failed (with the error text); a failed listener binds nothing until a corrected configuration. */
+    private volatile ListenerState state;
     private volatile Channel server;
     // management (Admin): totals since activation, drain state; drain/resume/modified hold `this`
     private final AtomicLong acceptedTotal = new AtomicLong();
@@ -272,37 +274,68 @@ public final class Listener {
     private final AtomicLong rejectedTotal = new AtomicLong();
     private volatile boolean draining;
     private ScheduledFuture<?> drainTimer;
+    /** The reason of the 1001 sent to clients when the listener stops; the shutdown hook sets its own. */
+    private volatile String closeReason = "server going away";
+    private volatile boolean stopped; // written under this
 
+    /**
+     * Starts the listener. A configuration it cannot use (a bad value, an unknown key, an address that cannot
+     * be bound) does not fail the activation: the listener stays {@link ListenerState failed}, shows so in the
+     * management view, and the next configuration update starts it (SCR would otherwise keep the component
+     * in FAILED ACTIVATION and ignore the corrected file).
+     */
     @Activate
-    void activate(Map<String, Object> props) throws InterruptedException {
+    synchronized void activate(Map<String, Object> props) throws InterruptedException {
+        state = new ListenerState(props);
+        start(props, "listening on");
+    }
+
+    /** Validates and binds; on failure logs the one error line and marks the listener failed. */
+    private boolean start(Map<String, Object> props, String verb) throws InterruptedException {
         ListenerSettings s;
         try {
             s = new ListenerSettings(props);
             security.configure(s);
         } catch (IllegalArgumentException e) {
-            LOG.error("listener not started: {}", e.getMessage());
-            throw e;
+            String why = state.named(e.getMessage());
+            state.failed(why);
+            LOG.error("listener {} not started: {}", state.name(), why);
+            return false;
         }
-        settings = s;
+        settings = s; // before the bind: the first client may be accepted before bind() returns
         try {
             server = bind(s);
         } catch (RuntimeException e) {
             security.close(); // stops the TLS reload thread of a listener that never started
-            throw e;
+            state.failed(state.source() + ": " + e.getMessage());
+            LOG.error("listener {} not started: {}: {}", state.name(), state.source(), e.getMessage());
+            return false;
         }
-        LOG.info("listener {} listening on {} ({}) - {}", s.name, server.localAddress(),
+        state.running();
+        LOG.info("listener {} {} {} ({}) - {}", s.name, verb, server.localAddress(),
                 transport.isEpoll() ? "epoll" : "nio", s);
+        ListenerChecks.afterConfiguration(this, s, state.source());
+        return true;
     }
 
     @Modified
     synchronized void modified(Map<String, Object> props) throws InterruptedException {
+        if (stopped) {
+            return; // stopped for the framework shutdown; nothing binds again
+        }
+        state.configured(props);
+        if (state.failure() != null) {
+            // not running: a corrected configuration starts it
+            start(props, "started after a configuration update, listening on");
+            return;
+        }
         ListenerSettings next;
         try {
             next = new ListenerSettings(props);
             security.configure(next);
         } catch (IllegalArgumentException e) {
             LOG.error("listener {}: configuration rejected, previous one keeps serving: {}", settings.name,
-                    e.getMessage());
+                    state.named(e.getMessage()));
             return;
         }
         ListenerSettings old = settings;
@@ -311,8 +344,7 @@ public final class Listener {
             try {
                 server = bind(next);
             } catch (RuntimeException e) {
-                LOG.error("listener {}: still draining, cannot bind {}:{}: {}", old.name, next.listen, next.port,
-                        e.getMessage());
+                LOG.error("listener {}: {}: still draining, {}", old.name, state.source(), e.getMessage());
                 return;
             }
             endDrain();
@@ -323,8 +355,8 @@ public final class Listener {
             try {
                 fresh = bind(next);
             } catch (RuntimeException e) {
-                LOG.error("listener {}: cannot rebind to {}:{}, still on {}: {}", old.name, next.listen, next.port,
-                        server.localAddress(), e.getMessage());
+                LOG.error("listener {}: {}: {}; still on {}", old.name, state.source(), e.getMessage(),
+                        server.localAddress());
                 return;
             }
             Channel previous = server;
@@ -334,6 +366,7 @@ public final class Listener {
         }
         settings = next;
         LOG.info("listener {} reconfigured - {}", next.name, next);
+        ListenerChecks.afterConfiguration(this, next, state.source());
     }
 
     private Channel bind(ListenerSettings s) throws InterruptedException {
@@ -356,33 +389,41 @@ public final class Listener {
                         ch.pipeline().addLast(ListenerPipelines.UPGRADE, new UpgradeHandler(Listener.this, cur));
                     }
                 });
-        ChannelFuture f = b.bind(new InetSocketAddress(s.listen, s.port)).await();
+        InetSocketAddress at = new InetSocketAddress(s.listen, s.port);
+        if (at.isUnresolved()) {
+            // the native transport would fail with a message-less NullPointerException
+            throw new IllegalStateException("cannot listen on " + s.listen + " port " + s.port + ": "
+                    + BindErrors.describe(new java.nio.channels.UnresolvedAddressException()));
+        }
+        ChannelFuture f = b.bind(at).await();
         if (!f.isSuccess() && s.listen.equals("::")) {
             LOG.warn("listener {}: cannot bind [::]:{} ({}); falling back to 0.0.0.0", s.name, s.port,
-                    f.cause().getMessage());
+                    BindErrors.describe(f.cause()));
             f = b.bind(new InetSocketAddress("0.0.0.0", s.port)).await();
         }
         if (!f.isSuccess()) {
-            String msg = "listener " + s.name + ": cannot listen on " + s.listen + " port " + s.port + ": "
-                    + f.cause().getMessage();
-            LOG.error(msg);
-            throw new IllegalStateException(msg, f.cause());
+            // the caller logs it (once), with what it does about it
+            throw new IllegalStateException("cannot listen on " + s.listen + " port " + s.port + ": "
+                    + BindErrors.describe(f.cause()), f.cause());
         }
         return f.channel();
     }
 
     @Deactivate
     synchronized void deactivate() {
-        ListenerSettings s = settings;
+        if (stopped) {
+            return; // stopped already by the framework shutdown (ShutdownOrder)
+        }
+        stopped = true;
         endDrain();
         if (server != null) {
             server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
         List<Connection> mine = new ArrayList<>();
         for (Connection c : connections.snapshot()) {
-            if (c.settings() != null && c.listener().equals(s.name) && channels.contains(c.clientChannel())) {
+            if (c.settings() != null && c.listener().equals(state.name()) && channels.contains(c.clientChannel())) {
                 mine.add(c);
-                c.close(1001, "server going away");
+                c.close(1001, closeReason);
             }
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Connection.FORCE_CLOSE_SECONDS);
@@ -394,11 +435,26 @@ public final class Listener {
         }
         channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         security.close();
-        LOG.info("listener {} stopped ({} connections closed with 1001)", s.name, mine.size());
+        server = null;
+        LOG.info("listener {} stopped ({} connections closed with 1001)", state.name(), mine.size());
+    }
+
+    /**
+     * Stops the listener at framework shutdown, before the framers and backends its connections use go away:
+     * clients get 1001 {@code server shutting down}. SCR's later deactivation then has nothing left to do.
+     */
+    void shutdown() {
+        closeReason = "server shutting down";
+        deactivate();
     }
 
     void rejected(Channel ch, String request, int status, String cause) {
         rejectedTotal.incrementAndGet();
+        if (ListenerChecks.isConfigurationProblem(status, cause)) {
+            rejections.warn("{} {} {} -> {} {}", settings.name, ClientAddress.format(ClientAddress.of(ch)), request,
+                    status, cause);
+            return;
+        }
         rejections.info("{} {} {} -> {} {}", settings.name, ClientAddress.format(ClientAddress.of(ch)), request, status,
                 cause);
     }
@@ -417,7 +473,17 @@ public final class Listener {
 
     /** @return the listener's name (its configuration's instance name) */
     String name() {
-        return settings.name;
+        return state.name();
+    }
+
+    /** @return true once deactivated (or stopped by the framework shutdown) */
+    boolean stopped() {
+        return stopped;
+    }
+
+    /** @return running or failed, with the error text */
+    ListenerState state() {
+        return state;
     }
 
     ListenerSettings settings() {
@@ -476,6 +542,7 @@ public final class Listener {
      * @throws IllegalStateException when already draining
      */
     synchronized void drain(long timeoutMillis) {
+        state.requireRunning();
         if (draining) {
             throw new IllegalStateException("listener " + settings.name + " is already draining (resume it first)");
         }
@@ -507,6 +574,7 @@ public final class Listener {
      * @throws IllegalStateException when not draining, or the address cannot be bound
      */
     synchronized void resume() throws InterruptedException {
+        state.requireRunning();
         if (!draining) {
             throw new IllegalStateException("listener " + settings.name + " is not draining");
         }

@@ -38,6 +38,7 @@ final class ListenerSettings {
 
     ListenerSettings(Map<String, Object> props) {
         Settings s = new Settings(Listener.PID, props);
+        s.checkKeys(Listener.Config.class);
         pid = s.pid();
         int tilde = pid.indexOf('~');
         name = tilde >= 0 ? pid.substring(tilde + 1) : pid;

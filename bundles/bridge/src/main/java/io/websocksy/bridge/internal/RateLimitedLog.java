@@ -15,7 +15,16 @@ final class RateLimitedLog {
         this.perSecond = perSecond;
     }
 
-    synchronized void info(String format, Object... args) {
+    void info(String format, Object... args) {
+        log(false, format, args);
+    }
+
+    /** As {@link #info}, at WARN (the suppressed count shares the window with the INFO lines). */
+    void warn(String format, Object... args) {
+        log(true, format, args);
+    }
+
+    private synchronized void log(boolean warn, String format, Object... args) {
         long now = System.nanoTime();
         if (now - windowStart > 1_000_000_000L) {
             windowStart = now;
@@ -29,6 +38,10 @@ final class RateLimitedLog {
             log.info("({} similar lines suppressed)", suppressed);
             suppressed = 0;
         }
-        log.info(format, args);
+        if (warn) {
+            log.warn(format, args);
+        } else {
+            log.info(format, args);
+        }
     }
 }

@@ -4,16 +4,32 @@ import java.util.Map;
 
 /**
  * Reads component properties whose values may be Strings (FileInstall {@code .cfg}) or typed values
- * (ConfigAdmin), and reports a bad value with the PID, key and value.
+ * (ConfigAdmin), and reports a bad value with the file (when FileInstall read one), the PID, the key and
+ * the value.
  */
 final class Settings {
     private final String pid;
+    private final String source;
     private final Map<String, Object> props;
 
     Settings(String pid, Map<String, Object> props) {
         Object p = props.get("service.pid");
         this.pid = p != null ? p.toString() : pid;
+        this.source = io.websocksy.api.config.ConfigKeys.source(props, pid);
         this.props = props;
+    }
+
+    /** @return the file and PID for messages, e.g. {@code /x/deploy/websocksy.listener-main.cfg (websocksy.listener~main)} */
+    String source() {
+        return source;
+    }
+
+    /**
+     * @param metatype the configuration's metatype annotation
+     * @throws IllegalArgumentException naming the file, the first unknown key and the closest known key
+     */
+    void checkKeys(Class<? extends java.lang.annotation.Annotation> metatype) {
+        io.websocksy.api.config.ConfigKeys.of(metatype).check(source, props);
     }
 
     String pid() {
@@ -72,6 +88,6 @@ final class Settings {
     }
 
     IllegalArgumentException bad(String key, Object value, String problem) {
-        return new IllegalArgumentException(pid + ": " + key + " = '" + value + "': " + problem);
+        return new IllegalArgumentException(source + ": " + key + " = '" + value + "': " + problem);
     }
 }

@@ -105,7 +105,7 @@ public final class Transport {
 
     @Activate
     void activate(Map<String, Object> props) throws IOException {
-        Settings s = new Settings(PID, props);
+        Settings s = new Settings(PID, TransportConfigGuard.accept(props));
         boolean wantEpoll = s.bool("epoll", true);
         int workerThreads = s.integer("worker-threads", 0, 0, 1024);
         int routeThreads = s.integer("route-threads", 4, 1, 1024);

@@ -130,7 +130,16 @@ public final class Commands {
             t.row(l.name(), l.state().label(), l.address(), l.tls() ? "on" : "off", l.backend(),
                     l.backendBound() ? "yes" : "no", l.open(), l.accepted(), l.upgraded(), l.rejected());
         }
-        return t.render();
+        StringBuilder b = new StringBuilder(t.render());
+        for (ListenerInfo l : ls) {
+            if (l.state() == ListenerInfo.State.FAILED) {
+                b.append(l.name()).append(" failed: ").append(l.failure().orElse("not running")).append('\n');
+            }
+        }
+        if (ls.stream().allMatch(l -> l.state() == ListenerInfo.State.FAILED)) {
+            b.append("no listener is running: nothing is served until a configuration is corrected\n");
+        }
+        return b.toString();
     }
 
     // ---------------------------------------------------------------- connections

@@ -266,4 +266,22 @@ class CommandsTest {
         s.close();
         assertEquals("websocksy:listeners: the websocksy bridge is not running\n", err.toString(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void failedListenerIsListedWithItsErrorAndNoneRunningIsSaid() {
+        ListenerInfo three = ListenerInfo.named("three").address("127.0.0.1:8003").backend("main", true)
+                .state(ListenerInfo.State.FAILED).counts(0, 0, 0, 0)
+                .failure("/d/websocksy.listener-three.cfg (websocksy.listener~three): ping = '-1': out of range 0-86400")
+                .build();
+        String out = Commands.listenerTable(List.of(three));
+        assertTrue(out.contains("three  failed"), out);
+        assertTrue(out.contains("three failed: /d/websocksy.listener-three.cfg (websocksy.listener~three): ping = '-1': "
+                + "out of range 0-86400\n"), out);
+        assertTrue(out.endsWith("no listener is running: nothing is served until a configuration is corrected\n"), out);
+        ListenerInfo main = ListenerInfo.named("main").address("127.0.0.1:8001").backend("main", true)
+                .state(ListenerInfo.State.LISTENING).counts(0, 0, 0, 0).build();
+        String both = Commands.listenerTable(List.of(main, three));
+        assertTrue(both.contains("three failed: "), both);
+        assertTrue(!both.contains("no listener is running"), both);
+    }
 }

@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import io.websocksy.api.backend.Backend;
 import io.websocksy.api.backend.HandshakeRequest;
 import io.websocksy.api.backend.Route;
+import io.websocksy.api.config.ConfigKeys;
 
 /**
  * The default backend (SPEC 5.1): every connection goes to the same peer. One instance per factory
@@ -50,14 +51,19 @@ public final class DefaultBackendComponent implements Backend {
     private volatile DefaultRoute settings;
     private ServiceRegistration<Backend> registration; // guarded by this
     private String pid = PID;                          // guarded by this
+    private String source = PID;                       // file and PID for messages; guarded by this
+    private BundleContext context;                     // guarded by this
 
     @Activate
     synchronized void activate(BundleContext context, Config config, Map<String, Object> properties) {
         pid = pidOf(properties);
-        DefaultRoute s = validate(config);
+        source = ConfigKeys.source(properties, PID);
+        this.context = context;
+        DefaultRoute s = validate(config, properties);
         settings = s;
         registration = context.registerService(Backend.class, this, serviceProperties(s));
         LOG.info("{}: default backend active: {}", pid, s.describe());
+        FramingCheck.schedule(context, s, source, () -> settings == s);
     }
 
     /**
@@ -67,13 +73,15 @@ public final class DefaultBackendComponent implements Backend {
     @Modified
     synchronized void modified(Config config, Map<String, Object> properties) {
         pid = pidOf(properties);
-        DefaultRoute s = validate(config);
+        source = ConfigKeys.source(properties, PID);
+        DefaultRoute s = validate(config, properties);
         DefaultRoute old = settings;
         settings = s;
         if (registration != null && !s.name().equals(old.name())) {
             registration.setProperties(serviceProperties(s));
         }
         LOG.info("{}: default backend modified: {}", pid, s.describe());
+        FramingCheck.schedule(context, s, source, () -> settings == s);
     }
 
     @Deactivate
@@ -94,17 +102,18 @@ public final class DefaultBackendComponent implements Backend {
         return CompletableFuture.completedFuture(Optional.of(settings.route(request)));
     }
 
-    private DefaultRoute validate(Config config) {
+    private DefaultRoute validate(Config config, Map<String, Object> properties) {
         DefaultRoute s;
         try {
+            ConfigKeys.of(Config.class).check(source, properties);
             s = DefaultRoute.parse(config);
         } catch (IllegalArgumentException e) {
-            String msg = pid + ": " + e.getMessage() + (settings == null ? "" : "; keeping the previous configuration");
+            String msg = (e.getMessage().startsWith(source + ": ") ? "" : source + ": ") + e.getMessage() + (settings == null ? "" : "; keeping the previous configuration");
             LOG.error(msg);
             throw new IllegalArgumentException(msg, e);
         }
         for (String w : s.warnings()) {
-            LOG.warn("{}: {}", pid, w);
+            LOG.warn("{}: {}", source, w);
         }
         return s;
     }

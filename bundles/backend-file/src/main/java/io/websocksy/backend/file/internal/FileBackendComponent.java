@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import io.websocksy.api.backend.Backend;
 import io.websocksy.api.backend.HandshakeRequest;
 import io.websocksy.api.backend.Route;
+import io.websocksy.api.config.ConfigKeys;
 
 /**
  * The file backend (SPEC 5.2): the route of each connection comes from a file found by expanding
@@ -90,6 +91,7 @@ public final class FileBackendComponent implements Backend {
     private volatile String threadPrefix = "websocksy-file-backend-";
     private ServiceRegistration<Backend> registration; // guarded by this
     private volatile String pid = PID;                 // written under this, read by route()
+    private String source = PID;                       // file and PID for messages; guarded by this
 
     /** Used by Declarative Services. */
     public FileBackendComponent() {
@@ -103,7 +105,8 @@ public final class FileBackendComponent implements Backend {
     @Activate
     synchronized void activate(BundleContext context, Config config, Map<String, Object> properties) {
         pid = pidOf(properties);
-        FileSettings s = validate(config, false);
+        source = ConfigKeys.source(properties, PID);
+        FileSettings s = validate(config, properties, false);
         threadPrefix = "websocksy-file-backend-" + s.name() + "-";
         ThreadPoolExecutor ex = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(QUEUE), r -> {
@@ -125,7 +128,8 @@ public final class FileBackendComponent implements Backend {
     @Modified
     synchronized void modified(Config config, Map<String, Object> properties) {
         pid = pidOf(properties);
-        FileSettings s = validate(config, true);
+        source = ConfigKeys.source(properties, PID);
+        FileSettings s = validate(config, properties, true);
         FileSettings old = router.settings();
         router = new FileRouter(s, fs, events, pid);
         threadPrefix = "websocksy-file-backend-" + s.name() + "-";
@@ -201,11 +205,12 @@ public final class FileBackendComponent implements Backend {
         }
     }
 
-    private FileSettings validate(Config config, boolean keeping) {
+    private FileSettings validate(Config config, Map<String, Object> properties, boolean keeping) {
         try {
+            ConfigKeys.of(Config.class).check(source, properties);
             return FileSettings.parse(config, instanceOf(pid));
         } catch (IllegalArgumentException e) {
-            String msg = pid + ": " + e.getMessage() + (keeping ? "; keeping the previous configuration" : "");
+            String msg = (e.getMessage().startsWith(source + ": ") ? "" : source + ": ") + e.getMessage() + (keeping ? "; keeping the previous configuration" : "");
             LOG.error(msg);
             throw new IllegalArgumentException(msg, e);
         }

@@ -23,6 +23,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
@@ -34,6 +35,9 @@ import org.osgi.service.metatype.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.websocksy.api.admin.BridgeAdmin;
+import io.websocksy.api.admin.ListenerInfo;
+import io.websocksy.api.config.ConfigKeys;
 import io.websocksy.api.framer.Framer;
 import io.websocksy.api.framer.FramerConfigException;
 import io.websocksy.api.framer.FramingState;
@@ -77,6 +81,10 @@ public final class LaunchAgent {
     private ServiceComponentRuntime scr;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
     private MetaTypeService metatype;
+    /** The bridge's management service: says whether the listener runs or why it failed. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile BridgeAdmin admin;
 
     private Consumer<String> reporter;
     private String specText;
@@ -176,20 +184,82 @@ public final class LaunchAgent {
         for (LaunchSpec.Setting o : spec.listenerOptions) {
             listenerProps.put(o.key, o.value);
         }
+        checkResolvable(spec.listen);
         Configuration listener = createConfiguration(LISTENER_PID, listenerProps);
         awaitActive(listenerComponent, listener.getPid(), failure -> {
             String msg = Messages.firstLine(failure);
             List<LaunchSpec.Setting> core = new ArrayList<>(List.of(spec.listen, spec.port, spec.ping));
             core.addAll(spec.listenerOptions);
-            LaunchSpec.Setting at = msg.contains("cannot listen") ? spec.port : findSetting(msg, core, spec.port);
-            return new LaunchFailure(msg.contains("cannot listen") ? LaunchFailure.FAILURE : LaunchFailure.USAGE,
-                    at.source + ": " + at.key + " = '" + at.value + "': " + msg);
+            LaunchSpec.Setting at = findSetting(msg, core, spec.port);
+            return new LaunchFailure(LaunchFailure.USAGE, at.source + ": " + at.key + " = '" + at.value + "': " + msg);
         });
+        awaitListening(spec);
         LOG.info("command-line settings applied: listener {} on {} port {} (ping {} s) -> {} backend '{}' {}",
                 listener.getPid(), spec.listen.value, spec.port.value, spec.ping.value, type, name,
                 describe(backendProps));
         if (!spec.exitWhen.isEmpty()) {
             ExitWatch.start(context, spec.exitWhen);
+        }
+    }
+
+    /**
+     * Waits until the bridge lists the listener: {@link ListenerInfo.State#FAILED} means it could not start
+     * (the launcher has checked every value it was given, so what is left is a start failure such as a port
+     * in use); the failure is reported against the port setting, the one to change.
+     */
+    private void awaitListening(LaunchSpec spec) throws LaunchFailure, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(startMillis);
+        ListenerInfo info = poll(deadline, () -> {
+            BridgeAdmin a = admin;
+            if (a == null) {
+                return null;
+            }
+            return a.listeners().stream().filter(l -> l.name().equals(INSTANCE)).findFirst().orElse(null);
+        });
+        if (info == null) {
+            throw new LaunchFailure(LaunchFailure.FAILURE, "listener " + INSTANCE + " did not show in the bridge's "
+                    + "management service within " + TimeUnit.MILLISECONDS.toSeconds(startMillis) + " s");
+        }
+        if (info.state() == ListenerInfo.State.FAILED) {
+            throw new LaunchFailure(LaunchFailure.FAILURE, spec.port.source + ": " + spec.port.key + " = '"
+                    + spec.port.value + "': " + info.failure().orElse("the listener did not start"));
+        }
+    }
+
+    /**
+     * A listen host name that does not resolve is bad input (status 2) naming the {@code -l} setting, not a
+     * bind failure of the port.
+     */
+    private static void checkResolvable(LaunchSpec.Setting listen) throws LaunchFailure {
+        try {
+            java.net.InetAddress.getByName(listen.value);
+        } catch (java.net.UnknownHostException e) {
+            throw new LaunchFailure(LaunchFailure.USAGE, listen.source + ": " + listen.key + " = '" + listen.value
+                    + "': cannot resolve the host name");
+        }
+    }
+
+    /** A probe of {@link #poll}: null while the awaited thing is not there yet. */
+    private interface Probe<T> {
+        T get() throws LaunchFailure;
+    }
+
+    /**
+     * The one wait loop of the agent: asks {@code probe} every 50 ms until it answers non-null or the deadline
+     * passes (one last try after it).
+     *
+     * @return the answer, or null at the deadline
+     */
+    private static <T> T poll(long deadline, Probe<T> probe) throws LaunchFailure, InterruptedException {
+        while (true) {
+            T v = probe.get();
+            if (v != null) {
+                return v;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                return null;
+            }
+            Thread.sleep(50);
         }
     }
 
@@ -208,11 +278,11 @@ public final class LaunchAgent {
     private static Dictionary<String, Object> backendProperties(LaunchSpec spec, String type,
             Map<String, AttributeDefinition> attributes) throws LaunchFailure {
         Map<String, List<String>> values = new LinkedHashMap<>();
+        ConfigKeys known = attributes == null ? null : ConfigKeys.of(attributes.keySet());
         for (LaunchSpec.Setting o : spec.options) {
-            if (attributes != null && !attributes.containsKey(o.key)) {
+            if (known != null && !known.keys().contains(o.key)) {
                 throw new LaunchFailure(LaunchFailure.USAGE, o.source + ": " + o.key + " = '" + o.value
-                        + "': unknown option for the " + type + " backend (known: "
-                        + String.join(", ", new TreeSet<>(attributes.keySet())) + ")");
+                        + "': unknown option for the " + type + " backend " + known.hint(o.key));
             }
             values.computeIfAbsent(o.key, k -> new ArrayList<>()).add(o.value);
         }
@@ -290,20 +360,18 @@ public final class LaunchAgent {
 
     private ServiceReference<Framer> awaitFramer(String name, long deadline) throws InterruptedException {
         String filter = "(" + Framer.NAME + "=" + Messages.ldapEscape(name) + ")";
-        while (true) {
-            Collection<ServiceReference<Framer>> refs;
-            try {
-                refs = context.getServiceReferences(Framer.class, filter);
-            } catch (InvalidSyntaxException e) {
-                throw new IllegalStateException("framer filter " + filter, e);
-            }
-            if (!refs.isEmpty()) {
-                return refs.stream().max(ServiceReference::compareTo).orElseThrow();
-            }
-            if (System.nanoTime() - deadline > 0) {
-                return null;
-            }
-            Thread.sleep(50);
+        try {
+            return poll(deadline, () -> {
+                Collection<ServiceReference<Framer>> refs;
+                try {
+                    refs = context.getServiceReferences(Framer.class, filter);
+                } catch (InvalidSyntaxException e) {
+                    throw new IllegalStateException("framer filter " + filter, e);
+                }
+                return refs.stream().max(ServiceReference::compareTo).orElse(null);
+            });
+        } catch (LaunchFailure impossible) {
+            throw new IllegalStateException(impossible);
         }
     }
 
@@ -324,16 +392,17 @@ public final class LaunchAgent {
 
     private ComponentDescriptionDTO awaitDescription(String configurationPid, long deadline)
             throws InterruptedException {
-        while (true) {
-            for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
-                if (d.configurationPid != null && Arrays.asList(d.configurationPid).contains(configurationPid)) {
-                    return d;
+        try {
+            return poll(deadline, () -> {
+                for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
+                    if (d.configurationPid != null && Arrays.asList(d.configurationPid).contains(configurationPid)) {
+                        return d;
+                    }
                 }
-            }
-            if (System.nanoTime() - deadline > 0) {
                 return null;
-            }
-            Thread.sleep(50);
+            });
+        } catch (LaunchFailure impossible) {
+            throw new IllegalStateException(impossible);
         }
     }
 
@@ -401,34 +470,34 @@ public final class LaunchAgent {
     private void awaitActive(ComponentDescriptionDTO d, String pid, FailureMapper onFailure)
             throws LaunchFailure, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(startMillis);
-        String lastState = "not created";
-        while (true) {
+        String[] lastState = {"not created"};
+        Boolean active = poll(deadline, () -> {
             for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
                 if (!pid.equals(String.valueOf(c.properties.get("service.pid")))) {
                     continue;
                 }
                 switch (c.state) {
                     case ComponentConfigurationDTO.ACTIVE:
-                        return;
+                        return Boolean.TRUE;
                     case ComponentConfigurationDTO.SATISFIED:
                         if (!d.immediate) {
-                            return;
+                            return Boolean.TRUE;
                         }
-                        lastState = "satisfied";
+                        lastState[0] = "satisfied";
                         break;
                     case ComponentConfigurationDTO.FAILED_ACTIVATION:
                         throw onFailure.map(c.failure);
                     default:
-                        lastState = c.state == ComponentConfigurationDTO.UNSATISFIED_REFERENCE
+                        lastState[0] = c.state == ComponentConfigurationDTO.UNSATISFIED_REFERENCE
                                 ? "waiting for " + unsatisfied(c) : "state " + c.state;
                         break;
                 }
             }
-            if (System.nanoTime() - deadline > 0) {
-                throw new LaunchFailure(LaunchFailure.FAILURE, pid + " did not start within "
-                        + TimeUnit.MILLISECONDS.toSeconds(startMillis) + " s (" + lastState + ")");
-            }
-            Thread.sleep(50);
+            return null;
+        });
+        if (active == null) {
+            throw new LaunchFailure(LaunchFailure.FAILURE, pid + " did not start within "
+                    + TimeUnit.MILLISECONDS.toSeconds(startMillis) + " s (" + lastState[0] + ")");
         }
     }
 
