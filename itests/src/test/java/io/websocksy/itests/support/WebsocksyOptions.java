@@ -102,6 +102,7 @@ public final class WebsocksyOptions {
                 netty("netty-handler"),
                 netty("netty-codec-http"),
                 netty("netty-codec-dns"),
+                netty("netty-codec-haproxy"),
                 netty("netty-resolver-dns"),
                 netty("netty-transport-native-unix-common"),
                 netty("netty-transport-classes-epoll"),

@@ -201,6 +201,12 @@ public final class Listener {
                     @org.osgi.service.metatype.annotations.Option(value = "text"),
                     @org.osgi.service.metatype.annotations.Option(value = "json")})
         String access$_$log$_$format() default "text";
+
+        /** @return health path */
+        @AttributeDefinition(name = "Health path", required = false, description = "For load balancers: a plain GET of "
+                + "this path (e.g. /healthz) without Upgrade answers 200 while the listener takes connections and 503 "
+                + "while it drains; no backend or peer is contacted. Empty: off.")
+        String health$_$path() default "";
     }
 
     @Reference
@@ -223,6 +229,8 @@ public final class Listener {
     private final AtomicLong upgradedTotal = new AtomicLong();
     private final AtomicLong rejectedTotal = new AtomicLong();
     private volatile boolean draining;
+    /** Set when a shutdown drain begins ({@link ShutdownDrain}): health-path answers 503 while still accepting. */
+    private volatile boolean healthDown;
     private ScheduledFuture<?> drainTimer;
 
     @Activate
@@ -244,6 +252,7 @@ public final class Listener {
         }
         LOG.info("listener {} listening on {} ({}) - {}", s.name, server.localAddress(),
                 transport.isEpoll() ? "epoll" : "nio", s);
+        transport.shutdownDrain().add(this);
     }
 
     @Modified
@@ -325,6 +334,7 @@ public final class Listener {
 
     @Deactivate
     synchronized void deactivate() {
+        transport.shutdownDrain().remove(this);
         ListenerSettings s = settings;
         endDrain();
         if (server != null) {
@@ -402,6 +412,16 @@ public final class Listener {
             }
         }
         return mine;
+    }
+
+    /** @return true while health-path should answer 200: accepting and no shutdown drain begun */
+    boolean healthy() {
+        return !draining && !healthDown;
+    }
+
+    /** A shutdown drain began: health-path answers 503 from now on; connections are still accepted. */
+    void healthDown() {
+        healthDown = true;
     }
 
     /** @return true while draining or drained (not accepting) */

@@ -31,6 +31,8 @@ final class ListenerSettings {
     final TlsContextHolder.Config tls;
     /** null when the access log is off */
     final AccessLog.Format accessLog;
+    /** Path answered 200/503 for load balancers ({@link HealthAnswer}); empty = off. */
+    final String healthPath;
 
     ListenerSettings(Map<String, Object> props) {
         Settings s = new Settings(Listener.PID, props);
@@ -102,6 +104,7 @@ final class ListenerSettings {
         tls = cert.isEmpty() ? null : new TlsContextHolder.Config(new java.io.File(cert), new java.io.File(key),
                 ca.isEmpty() ? null : new java.io.File(ca), provider, reload);
         accessLog = s.bool("access-log", false) ? format(s) : null;
+        healthPath = HealthAnswer.parsePath(s);
     }
 
     private static AccessLog.Format format(Settings s) {
@@ -132,6 +135,7 @@ final class ListenerSettings {
                 + " max-connections=" + maxConnections + " max-connections-per-ip=" + maxConnectionsPerIp
                 + " allowed-peers=" + allowedPeers + " trusted-proxies=" + trustedProxies
                 + " proxy-protocol=" + proxyProtocol + (tls == null ? " tls=off" : " " + tls)
-                + " access-log=" + (accessLog == null ? "off" : accessLog);
+                + " access-log=" + (accessLog == null ? "off" : accessLog)
+                + (healthPath.isEmpty() ? "" : " health-path=" + healthPath);
     }
 }

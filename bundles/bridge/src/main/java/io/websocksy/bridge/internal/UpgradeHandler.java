@@ -69,6 +69,12 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
         HttpHead head = (HttpHead) msg;
         listener.security().resolveClient(ctx.channel(), head, s);
         what = head.method + " " + (head.target.length() > 200 ? head.target.substring(0, 200) + "..." : head.target);
+        if (HealthAnswer.matches(head, s)) {
+            finished = true;
+            cancelTimers();
+            HealthAnswer.answer(ctx.channel(), listener.healthy());
+            return;
+        }
         HandshakeValidator.Valid valid;
         try {
             valid = HandshakeValidator.validate(head, s);
@@ -145,6 +151,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
                 reject(ctx, status, "cannot connect " + r.peer() + ": " + describe(c));
                 return;
             }
+            PeerProxyHeader.send(f.channel(), conn, ctx.channel());
             upgrade(ctx, conn, valid, r);
         });
     }
@@ -159,6 +166,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
         listener.upgraded();
         ListenerPipelines.upgrade(ctx.pipeline(), conn);
         conn.started();
+        WatchedConnection.opened(conn);
         Channel ch = conn.clientChannel();
         ch.flush();
         ch.read();
