@@ -11,35 +11,35 @@ import java.util.Set;
 
 import io.websocksy.api.backend.HandshakeRequest;
 
-/** A handshake built by hand for unit tests. */
-final class FakeRequest implements HandshakeRequest {
-    String path = "/";
+/** A handshake built by hand for unit tests; shared with the token backends through this module's test-jar. */
+public final class FakeRequest implements HandshakeRequest {
+    private String path = "/";
     final Map<String, List<String>> query = new LinkedHashMap<>();
     final Map<String, List<String>> headers = new LinkedHashMap<>();
     final Map<String, String> cookies = new LinkedHashMap<>();
     final List<String> protocols = new ArrayList<>();
 
-    FakeRequest path(String p) {
+    public FakeRequest path(String p) {
         path = p;
         return this;
     }
 
-    FakeRequest query(String k, String v) {
+    public FakeRequest query(String k, String v) {
         query.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
         return this;
     }
 
-    FakeRequest header(String k, String v) {
+    public FakeRequest header(String k, String v) {
         headers.computeIfAbsent(k.toLowerCase(), x -> new ArrayList<>()).add(v);
         return this;
     }
 
-    FakeRequest cookie(String k, String v) {
+    public FakeRequest cookie(String k, String v) {
         cookies.putIfAbsent(k, v);
         return this;
     }
 
-    FakeRequest protocols(String... p) {
+    public FakeRequest protocols(String... p) {
         protocols.addAll(List.of(p));
         return this;
     }
