@@ -124,6 +124,20 @@ public final class WebsocksyOptions {
         return mavenBundle("io.netty", artifactId).versionAsInProject();
     }
 
+    /**
+     * @return the token backends of issue 15 (token files, JWT, Redis) with the libraries they import:
+     *     nimbus-jose-jwt, reactor-core and reactive-streams (Lettuce is embedded in the Redis backend)
+     */
+    public static Option tokenBackendBundles() {
+        return composite(
+                mavenBundle("com.nimbusds", "nimbus-jose-jwt").versionAsInProject(),
+                mavenBundle("org.reactivestreams", "reactive-streams").versionAsInProject(),
+                mavenBundle("io.projectreactor", "reactor-core").versionAsInProject(),
+                reactorBundle("io.websocksy.backend.token"),
+                reactorBundle("io.websocksy.backend.jwt"),
+                reactorBundle("io.websocksy.backend.redis"));
+    }
+
     private static Option reactorBundle(String artifactId) {
         File jar = new File(itBundlesDir(), artifactId + ".jar");
         if (!jar.isFile()) {

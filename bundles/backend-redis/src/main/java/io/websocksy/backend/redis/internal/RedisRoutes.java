@@ -56,6 +56,14 @@ final class RedisRoutes implements AutoCloseable {
     private static final Set<String> NOT_A_CHANGE = Set.of("expire", "persist");
     private static final Logger LOG = LoggerFactory.getLogger(RedisBackendComponent.class);
 
+    static {
+        // Lettuce's JFR event recorder fails inside OSGi ("argument type mismatch" creating its events); the
+        // property is read only by this bundle's private copy of Lettuce
+        if (System.getProperty("io.lettuce.core.jfr") == null) {
+            System.setProperty("io.lettuce.core.jfr", "false");
+        }
+    }
+
     private final RedisSettings s;
     private final String pid;
     private final ClientResources resources;
@@ -112,7 +120,13 @@ final class RedisRoutes implements AutoCloseable {
 
     private void later(Runnable r) {
         try {
-            timer.execute(r);
+            timer.execute(() -> {
+                try {
+                    r.run();
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.error("{}: Redis client failed", pid, e);
+                }
+            });
         } catch (RejectedExecutionException stopped) {
             // closed
         }
@@ -132,7 +146,7 @@ final class RedisRoutes implements AutoCloseable {
             if (t != null) {
                 outage.failed("cannot connect (" + message(t) + ")");
                 try {
-                    timer.schedule(this::connect, 1, TimeUnit.SECONDS);
+                    timer.schedule(() -> later(this::connect), 1, TimeUnit.SECONDS);
                 } catch (RejectedExecutionException stopped) {
                     // closed
                 }
@@ -204,6 +218,9 @@ final class RedisRoutes implements AutoCloseable {
             return;
         }
         c.async().configGet("notify-keyspace-events").whenComplete((m, t) -> {
+            if (t != null && !c.isOpen()) {
+                return; // disconnected again: the next connect checks
+            }
             if (t != null) {
                 notifications("cannot read notify-keyspace-events (" + message(t) + "): make sure it contains "
                         + NEEDED_FLAGS + " (or KA), else deleted tokens do not close their connections");
