@@ -9,7 +9,7 @@ import io.netty.channel.ChannelFutureListener;
 /**
  * The listener's answer to a load balancer's health check (listener key {@code health-path}): a plain
  * {@code GET} of that path without {@code Upgrade} gets {@code 200} while the listener takes connections
- * and {@code 503} while it drains. No backend is asked and no peer is contacted, so a check costs one
+ * and {@code 503} while it drains or while its backend is not running. No backend is asked and no peer is contacted, so a check costs one
  * short TCP connection and nothing else. A check is not a client: it is neither counted against the
  * connection limits nor logged.
  */
@@ -39,10 +39,15 @@ final class HealthAnswer {
         return (q < 0 ? t : t.substring(0, q)).equals(s.healthPath);
     }
 
-    /** Writes {@code 200 ok} or {@code 503 draining} and closes the channel. */
-    static void answer(Channel ch, boolean up) {
-        int status = up ? 200 : 503;
-        String body = up ? "ok\n" : "draining\n";
+    /**
+     * Writes {@code 200 ok}, or {@code 503} with the reason ({@code draining}, {@code no backend}), and
+     * closes the channel.
+     *
+     * @param problem null when healthy
+     */
+    static void answer(Channel ch, String problem) {
+        int status = problem == null ? 200 : 503;
+        String body = (problem == null ? "ok" : problem) + "\n";
         String text = "HTTP/1.1 " + status + " " + Responses.reason(status) + "\r\n"
                 + "Content-Type: text/plain; charset=utf-8\r\n"
                 + "Cache-Control: no-store\r\n"

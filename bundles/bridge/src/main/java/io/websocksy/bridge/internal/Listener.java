@@ -414,9 +414,20 @@ public final class Listener {
         return mine;
     }
 
-    /** @return true while health-path should answer 200: accepting and no shutdown drain begun */
+    /**
+     * @return true while health-path should answer 200: accepting, no shutdown drain begun, and the
+     *     listener's backend running (a runtime whose backend bundle is not active yet would answer 503)
+     */
     boolean healthy() {
-        return !draining && !healthDown;
+        return unhealthy() == null;
+    }
+
+    /** @return why health-path answers 503 ({@code draining}, {@code no backend}), or null for 200 */
+    String unhealthy() {
+        if (draining || healthDown) {
+            return "draining";
+        }
+        return backends.lookup(settings.backend) == null ? "no backend" : null;
     }
 
     /** A shutdown drain began: health-path answers 503 from now on; connections are still accepted. */

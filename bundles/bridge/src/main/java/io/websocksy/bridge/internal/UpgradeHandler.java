@@ -68,11 +68,11 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
         }
         HttpHead head = (HttpHead) msg;
         listener.security().resolveClient(ctx.channel(), head, s);
-        what = head.method + " " + (head.target.length() > 200 ? head.target.substring(0, 200) + "..." : head.target);
+        what = head.method + " " + LogTarget.of(head.target);
         if (HealthAnswer.matches(head, s)) {
             finished = true;
             cancelTimers();
-            HealthAnswer.answer(ctx.channel(), listener.healthy());
+            HealthAnswer.answer(ctx.channel(), listener.unhealthy());
             return;
         }
         HandshakeValidator.Valid valid;

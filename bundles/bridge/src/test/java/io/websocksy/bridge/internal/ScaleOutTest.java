@@ -260,6 +260,15 @@ class ScaleOutTest {
     }
 
     @Test
+    void healthIs503WithoutTheBackend() throws Exception {
+        start(Map.of("ping", "0", "health-path", "/healthz"), Map.of());
+        String r = answer("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertTrue(r.startsWith("HTTP/1.1 503 "), r);
+        bridge.backend("main", req -> Optional.of(toEcho().build()));
+        assertTrue(answer("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").startsWith("HTTP/1.1 200 "));
+    }
+
+    @Test
     void healthPathMustBeAbsolute() {
         assertThrows(IllegalArgumentException.class,
                 () -> new ListenerSettings(Map.of("service.pid", "websocksy.listener~x", "health-path", "healthz")));
@@ -287,5 +296,13 @@ class ScaleOutTest {
         assertFalse(drain.isAlive());
         assertTrue(System.nanoTime() - t0 >= TimeUnit.SECONDS.toNanos(2), "closed before delay + timeout");
         assertThrows(java.io.IOException.class, () -> new java.net.Socket("127.0.0.1", port).close());
+    }
+
+    @Test
+    void handshakeLogLineShowsQueryNamesNotValues() {
+        assertEquals("/vnc?token=\u2026&x", LogTarget.of("/vnc?token=s3cret&x"));
+        assertEquals("/", LogTarget.of("/"));
+        assertEquals("/a?", LogTarget.of("/a?"));
+        assertFalse(LogTarget.of("/?a=1&token=s3cret").contains("s3cret"));
     }
 }

@@ -50,6 +50,13 @@ public final class RedisBackendComponent implements Backend {
         RedisRoutes r = new RedisRoutes(s, pid);
         routes = r;
         r.start();
+        try {
+            // published once connected (or after the timeout, then answering 503 until Redis answers), so a
+            // listener's health-path does not report ready before the routes can be read
+            r.awaitConnected(Math.max(s.timeoutMillis, 1000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         registration = context.registerService(Backend.class, this, serviceProperties(s));
         LOG.info("{}: Redis backend active: {}", pid, s.describe());
     }

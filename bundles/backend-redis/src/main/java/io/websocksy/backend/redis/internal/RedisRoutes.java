@@ -118,6 +118,20 @@ final class RedisRoutes implements AutoCloseable {
         later(this::connect);
     }
 
+    /**
+     * Waits (off any event loop: the component's activation) until connected, at most {@code millis}, so
+     * that the backend is published ready rather than answering 503 for its first moments.
+     *
+     * @return whether it is connected
+     */
+    boolean awaitConnected(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (!connected() && System.nanoTime() - deadline < 0) {
+            Thread.sleep(20);
+        }
+        return connected();
+    }
+
     private void later(Runnable r) {
         try {
             timer.execute(() -> {
@@ -342,7 +356,7 @@ final class RedisRoutes implements AutoCloseable {
         }
         StatefulRedisConnection<String, String> c = conn;
         if (c == null || closed) {
-            outage.failed("not connected");
+            // not connected yet (or never): the connect attempts report the outage themselves
             return CompletableFuture.failedFuture(new RouteException(503, "Redis at " + s.where() + " is not connected"));
         }
         String hash = TokenSource.hash(token);
