@@ -317,6 +317,7 @@ public class ClusterIT {
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        long loaderStart = System.nanoTime();
         Thread loader = new Thread(() -> {
             int n = 0;
             while (run.get()) {
@@ -332,7 +333,10 @@ public class ClusterIT {
                     c.ws.sendClose(1000, "");
                 } catch (Exception e) {
                     failed.incrementAndGet();
-                    failures.add(token + ": " + e);
+                    Throwable c = e.getCause();
+                    failures.add(token + ": " + (c instanceof java.net.http.WebSocketHandshakeException
+                            ? "status " + ((java.net.http.WebSocketHandshakeException) c).getResponse().statusCode()
+                            : String.valueOf(e)) + " at +" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loaderStart) + " ms");
                 }
                 try {
                     Thread.sleep(50);
@@ -345,10 +349,14 @@ public class ClusterIT {
         long restartStart = System.nanoTime();
         for (int k : new int[] {1, 0}) {
             Node n = nodes[k];
+            System.out.println("cluster: SIGTERM " + n.name + " at +" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loaderStart) + " ms");
             n.proc.destroy(); // SIGTERM: health 503, drain-delay, drain-timeout, exit
             assertTrue(n.name + " exits after its drain", n.proc.waitFor(60, TimeUnit.SECONDS));
+            System.out.println("cluster: " + n.name + " exited at +" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loaderStart) + " ms");
             n.start();
+            System.out.println("cluster: " + n.name + " started at +" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loaderStart) + " ms");
             awaitUp(n.name);
+            System.out.println("cluster: " + n.name + " UP in haproxy at +" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loaderStart) + " ms");
         }
         Thread.sleep(1000);
         run.set(false);
@@ -357,6 +365,16 @@ public class ClusterIT {
         System.out.println("cluster: revocation " + worstRevokeMs + " ms (worst of 2); kill -9: " + moved + " clients moved, "
                 + "all served again " + worstReconnectMs + " ms after the kill; rolling restart " + restartMs + " ms: "
                 + ok.get() + " handshakes ok, " + failed.get() + " failed " + failures);
+        if (failed.get() > 0) {
+            for (Node n : nodes) {
+                for (String l : n.logText().split("\n")) {
+                    if (l.contains("io.websocksy.handshake") || l.contains("ShutdownDrain") || l.contains("draining")
+                            || l.contains("listening on") || l.contains("Redis")) {
+                        System.out.println(n.name + ": " + l);
+                    }
+                }
+            }
+        }
         assertEquals("failed handshakes during the rolling restart: " + failures, 0, failed.get());
         assertTrue("handshakes during the rolling restart: " + ok.get(), ok.get() > 20);
     }
