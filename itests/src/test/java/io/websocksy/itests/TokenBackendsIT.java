@@ -182,4 +182,27 @@ public class TokenBackendsIT extends BridgeTestBase {
         assertEquals(503, status(port, "/?token=plain"));
         assertTrue("503 took " + (System.nanoTime() - t1) / 1_000_000 + " ms", System.nanoTime() - t1 < 3_000_000_000L);
     }
+
+    /**
+     * The default backend's peer-proxy-protocol through the runtime: the peer receives a PROXY v1 line with
+     * the client's address before any data (the bridge's unit test ScaleOutTest parses v1 and v2 with
+     * netty-codec-haproxy's decoder).
+     */
+    @Test
+    public void defaultBackendSendsAProxyHeaderFirst() throws Exception {
+        java.util.concurrent.BlockingQueue<String> headers = new java.util.concurrent.LinkedBlockingQueue<>();
+        TcpPeer peer = bridge.track(new TcpPeer(sock -> {
+            java.io.InputStream in = sock.getInputStream();
+            StringBuilder line = new StringBuilder();
+            for (int c; (c = in.read()) >= 0 && c != '\n';) {
+                line.append((char) c);
+            }
+            headers.add(line.toString().trim());
+            TcpPeer.copyBack(sock);
+        }));
+        int port = bridge.listener(bridge.defaultBackend("tcp://127.0.0.1:" + peer.port(), "peer-proxy-protocol", "v1"));
+        echoes(port, "/proxied");
+        String h = headers.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue("PROXY header: " + h, h != null && h.matches("PROXY TCP4 127\\.0\\.0\\.1 127\\.0\\.0\\.1 \\d+ " + port));
+    }
 }
