@@ -106,6 +106,24 @@ public final class Bridge implements AutoCloseable {
     }
 
     /**
+     * Creates a factory configuration of any backend (token, Redis, JWT ...) and waits for its service.
+     *
+     * @param factoryPid e.g. {@code websocksy.backend.token}
+     * @param keyValues its keys and values ({@code name} is set here)
+     * @return the backend's name
+     */
+    public String backend(String factoryPid, String... keyValues) throws IOException {
+        String name = uniqueName("bk");
+        Map<String, Object> props = map(keyValues);
+        props.put("name", name);
+        create(factoryPid, name, props);
+        backendNames.add(name);
+        Poll.until(READY, factoryPid + " service " + name, () -> hasService(Backend.class.getName(),
+                "(" + Backend.NAME + "=" + name + ")"));
+        return name;
+    }
+
+    /**
      * Registers a test backend service from the probe.
      *
      * @param backend the backend

@@ -102,6 +102,7 @@ public final class WebsocksyOptions {
                 netty("netty-handler"),
                 netty("netty-codec-http"),
                 netty("netty-codec-dns"),
+                netty("netty-codec-haproxy"),
                 netty("netty-resolver-dns"),
                 netty("netty-transport-native-unix-common"),
                 netty("netty-transport-classes-epoll"),
@@ -121,6 +122,20 @@ public final class WebsocksyOptions {
 
     private static Option netty(String artifactId) {
         return mavenBundle("io.netty", artifactId).versionAsInProject();
+    }
+
+    /**
+     * @return the token backends of issue 15 (token files, JWT, Redis) with the libraries they import:
+     *     nimbus-jose-jwt, reactor-core and reactive-streams (Lettuce is embedded in the Redis backend)
+     */
+    public static Option tokenBackendBundles() {
+        return composite(
+                mavenBundle("com.nimbusds", "nimbus-jose-jwt").versionAsInProject(),
+                mavenBundle("org.reactivestreams", "reactive-streams").versionAsInProject(),
+                mavenBundle("io.projectreactor", "reactor-core").versionAsInProject(),
+                reactorBundle("io.websocksy.backend.token"),
+                reactorBundle("io.websocksy.backend.jwt"),
+                reactorBundle("io.websocksy.backend.redis"));
     }
 
     private static Option reactorBundle(String artifactId) {

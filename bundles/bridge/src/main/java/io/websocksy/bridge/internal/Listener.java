@@ -249,6 +249,11 @@ public final class Listener {
         @AttributeDefinition(name = "Compression min size (bytes)", min = "0", max = "2147483647", description = "Shorter "
                 + "peer-to-client messages are sent uncompressed.")
         int compression$_$min$_$size() default 64;
+        /** @return health path */
+        @AttributeDefinition(name = "Health path", required = false, description = "For load balancers: a plain GET of "
+                + "this path (e.g. /healthz) without Upgrade answers 200 while the listener takes connections and 503 "
+                + "while it drains; no backend or peer is contacted. Empty: off.")
+        String health$_$path() default "";
     }
 
     @Reference
@@ -273,6 +278,8 @@ public final class Listener {
     private final AtomicLong upgradedTotal = new AtomicLong();
     private final AtomicLong rejectedTotal = new AtomicLong();
     private volatile boolean draining;
+    /** Set when a shutdown drain begins ({@link ShutdownDrain}): health-path answers 503 while still accepting. */
+    private volatile boolean healthDown;
     private ScheduledFuture<?> drainTimer;
     /** The reason of the 1001 sent to clients when the listener stops; the shutdown hook sets its own. */
     private volatile String closeReason = "server going away";
@@ -314,6 +321,7 @@ public final class Listener {
         state.running();
         LOG.info("listener {} {} {} ({}) - {}", s.name, verb, server.localAddress(),
                 transport.isEpoll() ? "epoll" : "nio", s);
+        transport.shutdownDrain().add(this);
         ListenerChecks.afterConfiguration(this, s, state.source());
         return true;
     }
@@ -415,6 +423,7 @@ public final class Listener {
             return; // stopped already by the framework shutdown (ShutdownOrder)
         }
         stopped = true;
+        transport.shutdownDrain().remove(this);
         endDrain();
         if (server != null) {
             server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
@@ -516,6 +525,27 @@ public final class Listener {
             }
         }
         return mine;
+    }
+
+    /**
+     * @return true while health-path should answer 200: accepting, no shutdown drain begun, and the
+     *     listener's backend running (a runtime whose backend bundle is not active yet would answer 503)
+     */
+    boolean healthy() {
+        return unhealthy() == null;
+    }
+
+    /** @return why health-path answers 503 ({@code draining}, {@code no backend}), or null for 200 */
+    String unhealthy() {
+        if (draining || healthDown) {
+            return "draining";
+        }
+        return backends.lookup(settings.backend) == null ? "no backend" : null;
+    }
+
+    /** A shutdown drain began: health-path answers 503 from now on; connections are still accepted. */
+    void healthDown() {
+        healthDown = true;
     }
 
     /** @return true while draining or drained (not accepting) */

@@ -35,6 +35,8 @@ final class ListenerSettings {
     final WebRoot web;
     /** permessage-deflate (issue 18): {@link io.websocksy.bridge.internal.deflate.DeflateConfig#OFF} unless compression = on */
     final io.websocksy.bridge.internal.deflate.DeflateConfig compression;
+    /** Path answered 200/503 for load balancers ({@link HealthAnswer}); empty = off. */
+    final String healthPath;
 
     ListenerSettings(Map<String, Object> props) {
         Settings s = new Settings(Listener.PID, props);
@@ -109,6 +111,7 @@ final class ListenerSettings {
         accessLog = s.bool("access-log", false) ? format(s) : null;
         web = WebRoot.parse(s, props);
         compression = compression(s);
+        healthPath = HealthAnswer.parsePath(s);
     }
 
     private static io.websocksy.bridge.internal.deflate.DeflateConfig compression(Settings s) {
@@ -150,6 +153,7 @@ final class ListenerSettings {
                 + " allowed-peers=" + allowedPeers + " trusted-proxies=" + trustedProxies
                 + " proxy-protocol=" + proxyProtocol + (tls == null ? " tls=off" : " " + tls)
                 + " access-log=" + (accessLog == null ? "off" : accessLog)
-                + " web=" + (web == null ? "off" : web) + " " + compression;
+                + " web=" + (web == null ? "off" : web) + " " + compression
+                + (healthPath.isEmpty() ? "" : " health-path=" + healthPath);
     }
 }

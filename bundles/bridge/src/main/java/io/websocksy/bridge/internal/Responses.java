@@ -15,6 +15,9 @@ final class Responses {
     static String reason(int status) {
         switch (status) {
             case 101: return "Switching Protocols";
+            case 200: return "OK";
+            case 401: return "Unauthorized";
+            case 429: return "Too Many Requests";
             case 400: return "Bad Request";
             case 403: return "Forbidden";
             case 404: return "Not Found";

@@ -86,6 +86,10 @@ final class RouteCheck {
     static Outcome check(ServiceTable.Entry<Backend> backend, Request req, Optional<Route> result,
             Throwable failure, FramerRegistry framers) {
         if (failure != null) {
+            io.websocksy.api.backend.RouteException chosen = BackendFailure.chosen(failure);
+            if (chosen != null) {
+                return Outcome.fail(chosen.status(), BackendFailure.describe(backend.name, chosen), null);
+            }
             return Outcome.fail(500, "backend '" + backend.name + "' failed: " + failure, null);
         }
         if (result == null || result.isEmpty()) {
@@ -106,7 +110,8 @@ final class RouteCheck {
                         + "' which the client did not offer", route);
             }
             route = Route.to(route.peer()).framer(route.framer()).framerConfig(route.framerConfig())
-                    .subprotocol(offered).build();
+                    .subprotocol(offered).peerProxyProtocol(route.peerProxyProtocol())
+                    .watch(route.watch().orElse(null)).build();
         }
         ServiceTable.Entry<Framer> framer = framers.lookup(route.framer());
         if (framer == null) {

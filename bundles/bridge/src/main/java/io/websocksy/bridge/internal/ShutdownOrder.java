@@ -34,6 +34,9 @@ public final class ShutdownOrder implements SynchronousBundleListener {
 
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private BundleContext context;
+    /** Its drain ({@code drain-delay}, {@code drain-timeout}) runs before the listeners stop. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Transport transport;
 
     @Reference(service = Listener.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -64,6 +67,10 @@ public final class ShutdownOrder implements SynchronousBundleListener {
     public void bundleChanged(BundleEvent event) {
         if (event.getType() != BundleEvent.STOPPING || event.getBundle().getBundleId() != Constants.SYSTEM_BUNDLE_ID) {
             return;
+        }
+        Transport t = transport;
+        if (t != null && t.shutdownDrain() != null) {
+            t.shutdownDrain().run();
         }
         if (!listeners.isEmpty()) {
             LOG.info("shutting down: stopping {} listeners before the framers and backends", listeners.size());

@@ -93,6 +93,18 @@ public final class Transport {
         @AttributeDefinition(name = "DNS query timeout (ms)", min = "100", max = "600000",
                 description = "How long one DNS query may take before the peer connect fails (502).")
         int dns$_$timeout() default 5000;
+
+        /** @return drain delay */
+        @AttributeDefinition(name = "Drain delay (s)", min = "0", max = "3600", description = "On SIGTERM (framework "
+                + "stop): health-path answers 503 at once, and new connections are still accepted this long so that "
+                + "a load balancer notices; then the listeners stop accepting. 0 = stop accepting at once.")
+        int drain$_$delay() default 0;
+
+        /** @return drain timeout */
+        @AttributeDefinition(name = "Drain timeout (s)", min = "0", max = "86400", description = "On SIGTERM, after "
+                + "drain-delay: how long open connections may go on before they are closed with 1001. With both 0 "
+                + "the stop is immediate (1001 at once).")
+        int drain$_$timeout() default 0;
     }
 
     private boolean epoll;
@@ -103,9 +115,13 @@ public final class Transport {
     private Path socketDir;
     private final AtomicInteger socketSeq = new AtomicInteger();
 
+    /** Run by {@link ShutdownOrder} when the framework stops, before the listeners stop. */
+    private ShutdownDrain shutdownDrain;
+
     @Activate
-    void activate(Map<String, Object> props) throws IOException {
+    void activate(org.osgi.framework.BundleContext ctx, Map<String, Object> props) throws IOException {
         Settings s = new Settings(PID, TransportConfigGuard.accept(props));
+        shutdownDrain = new ShutdownDrain(s.integer("drain-delay", 0, 0, 3600), s.integer("drain-timeout", 0, 0, 86400));
         boolean wantEpoll = s.bool("epoll", true);
         int workerThreads = s.integer("worker-threads", 0, 0, 1024);
         int routeThreads = s.integer("route-threads", 4, 1, 1024);
@@ -170,6 +186,11 @@ public final class Transport {
         } catch (IOException e) {
             LOG.debug("could not clean {}", socketDir, e);
         }
+    }
+
+    /** @return the drain run when the framework stops (drain-delay, drain-timeout) */
+    ShutdownDrain shutdownDrain() {
+        return shutdownDrain;
     }
 
     /** @return true when running on epoll */

@@ -72,7 +72,13 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
         }
         HttpHead head = (HttpHead) msg;
         listener.security().resolveClient(ctx.channel(), head, s);
-        what = head.method + " " + (head.target.length() > 200 ? head.target.substring(0, 200) + "..." : head.target);
+        what = head.method + " " + LogTarget.of(head.target);
+        if (HealthAnswer.matches(head, s)) { // listener key health-path: answered before files and upgrades
+            finished = true;
+            cancelTimers();
+            HealthAnswer.answer(ctx.channel(), listener.unhealthy());
+            return;
+        }
         if (StaticFileHandler.wants(s, head)) { // listener key web: a plain GET/HEAD is answered from files
             finished = true;
             StaticFileHandler.takeOver(ctx, listener, s, head);
@@ -155,6 +161,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
                 reject(ctx, status, "cannot connect " + r.peer() + ": " + describe(c));
                 return;
             }
+            PeerProxyHeader.send(f.channel(), conn, ctx.channel());
             upgrade(ctx, conn, valid, r);
         });
     }
@@ -169,6 +176,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
         listener.upgraded();
         ListenerPipelines.upgrade(ctx.pipeline(), conn, deflate);
         conn.started();
+        WatchedConnection.opened(conn);
         Channel ch = conn.clientChannel();
         ch.flush();
         ch.read();

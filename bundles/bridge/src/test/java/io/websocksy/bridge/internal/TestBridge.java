@@ -30,7 +30,7 @@ final class TestBridge implements AutoCloseable {
 
     TestBridge(Map<String, Object> extra, Map<String, Object> transportProps) throws Exception {
         LeakGuard.install();
-        transport.activate(new HashMap<>(transportProps));
+        transport.activate(null, new HashMap<>(transportProps));
         set(framers, "connections", connections);
         set(backends, "connections", connections);
         set(listener, "transport", transport);

@@ -48,4 +48,15 @@ public @interface Config {
             description = "Empty: choose no subprotocol. A name: choose it when the client offered it "
                     + "(case-insensitive), else none. '*': choose the first one the client offered.")
     String protocol() default "";
+
+    /** Key {@code peer-proxy-protocol}. */
+    @AttributeDefinition(
+            name = "PROXY header to the peer",
+            description = "off, v1 or v2: send a PROXY protocol header with the client's real address (after "
+                    + "trusted-proxies) to a tcp:// or unix:// peer before any data.",
+            options = {
+                @org.osgi.service.metatype.annotations.Option(value = "off"),
+                @org.osgi.service.metatype.annotations.Option(value = "v1"),
+                @org.osgi.service.metatype.annotations.Option(value = "v2")})
+    String peer$_$proxy$_$protocol() default "off";
 }

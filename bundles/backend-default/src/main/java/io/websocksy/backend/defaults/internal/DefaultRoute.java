@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 import io.websocksy.api.backend.HandshakeRequest;
+import io.websocksy.api.backend.PeerProxyProtocol;
 import io.websocksy.api.backend.Route;
 import io.websocksy.api.peer.InvalidPeerAddressException;
 import io.websocksy.api.peer.PeerAddress;
@@ -28,10 +29,12 @@ final class DefaultRoute {
     private final String framing;
     private final String framingConfig;
     private final String protocol; // null: choose none
+    private final PeerProxyProtocol peerProxy;
     private final List<String> warnings;
 
     private DefaultRoute(String name, PeerAddress peer, String framing, String framingConfig, String protocol,
-            List<String> warnings) {
+            PeerProxyProtocol peerProxy, List<String> warnings) {
+        this.peerProxy = peerProxy;
         this.name = name;
         this.peer = peer;
         this.framing = framing;
@@ -46,7 +49,14 @@ final class DefaultRoute {
      * @throws IllegalArgumentException naming the key and value of the first bad setting
      */
     static DefaultRoute parse(Config c) {
-        return parse(c.name(), c.host(), c.port(), c.framing(), c.framing$_$config(), c.protocol());
+        return parse(c.name(), c.host(), c.port(), c.framing(), c.framing$_$config(), c.protocol(),
+                c.peer$_$proxy$_$protocol());
+    }
+
+    /** As {@link #parse(String, String, String, String, String, String, String)} without a PROXY header. */
+    static DefaultRoute parse(String name, String host, String port, String framing, String framingConfig,
+            String protocol) {
+        return parse(name, host, port, framing, framingConfig, protocol, null);
     }
 
     /**
@@ -56,7 +66,7 @@ final class DefaultRoute {
      * @throws IllegalArgumentException naming the key and value of the first bad setting
      */
     static DefaultRoute parse(String name, String host, String port, String framing, String framingConfig,
-            String protocol) {
+            String protocol, String peerProxyProtocol) {
         List<String> warnings = new ArrayList<>();
 
         String n = name == null ? DEFAULT_NAME : name.trim();
@@ -102,7 +112,16 @@ final class DefaultRoute {
         if (proto != null && !ANY_PROTOCOL.equals(proto) && !isToken(proto)) {
             throw bad("protocol", protocol, "not a subprotocol token (RFC 6455), nor '*'");
         }
-        return new DefaultRoute(n, peer, f, fc, proto, warnings);
+        PeerProxyProtocol pp;
+        try {
+            pp = PeerProxyProtocol.parse(peerProxyProtocol);
+        } catch (IllegalArgumentException e) {
+            throw bad("peer-proxy-protocol", peerProxyProtocol, e.getMessage());
+        }
+        if (pp != PeerProxyProtocol.OFF && !peer.transport().isStream()) {
+            throw bad("peer-proxy-protocol", peerProxyProtocol, "only for tcp:// and unix:// peers, not " + peer);
+        }
+        return new DefaultRoute(n, peer, f, fc, proto, pp, warnings);
     }
 
     private static IllegalArgumentException bad(String key, String value, String problem) {
@@ -127,7 +146,7 @@ final class DefaultRoute {
      */
     Route route(HandshakeRequest request) {
         return Route.to(peer).framer(framing).framerConfig(framingConfig)
-                .subprotocol(chooseSubprotocol(request.subprotocols())).build();
+                .subprotocol(chooseSubprotocol(request.subprotocols())).peerProxyProtocol(peerProxy).build();
     }
 
     /**
@@ -182,7 +201,8 @@ final class DefaultRoute {
     String describe() {
         return "name=" + name + ", peer=" + peer + ", framing=" + framing
                 + (framingConfig.isEmpty() ? "" : ", framing-config='" + framingConfig + "'")
-                + ", protocol=" + (protocol == null ? "(none)" : protocol);
+                + ", protocol=" + (protocol == null ? "(none)" : protocol)
+                + (peerProxy == PeerProxyProtocol.OFF ? "" : ", peer-proxy-protocol=" + peerProxy);
     }
 
     @Override
@@ -197,11 +217,12 @@ final class DefaultRoute {
         }
         DefaultRoute r = (DefaultRoute) o;
         return name.equals(r.name) && peer.equals(r.peer) && framing.equals(r.framing)
-                && framingConfig.equals(r.framingConfig) && Objects.equals(protocol, r.protocol);
+                && framingConfig.equals(r.framingConfig) && Objects.equals(protocol, r.protocol)
+                && peerProxy == r.peerProxy;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, peer, framing, framingConfig, protocol);
+        return Objects.hash(name, peer, framing, framingConfig, protocol, peerProxy);
     }
 }

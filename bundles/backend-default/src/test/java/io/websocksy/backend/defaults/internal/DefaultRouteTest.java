@@ -169,4 +169,23 @@ class DefaultRouteTest {
         assertEquals("name=main, peer=tcp://localhost:5900, framing=auto, protocol=(none)", d);
         assertFalse(parse("tcp://h:1", "", "auto", "*").describe().contains("framing-config"));
     }
+
+    @Test
+    void peerProxyProtocolIsReadAndPutOnTheRoute() {
+        DefaultRoute r = DefaultRoute.parse(config(Map.of("host", "tcp://127.0.0.1:1883",
+                "peer$_$proxy$_$protocol", "V2")));
+        assertEquals(io.websocksy.api.backend.PeerProxyProtocol.V2, r.route(new FakeRequest()).peerProxyProtocol());
+        assertEquals(io.websocksy.api.backend.PeerProxyProtocol.OFF,
+                DefaultRoute.parse(config(Map.of())).route(new FakeRequest()).peerProxyProtocol());
+    }
+
+    @Test
+    void peerProxyProtocolRejectsBadValuesAndDatagramPeers() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> DefaultRoute.parse(config(Map.of("peer$_$proxy$_$protocol", "v3"))));
+        assertTrue(e.getMessage().startsWith("peer-proxy-protocol = 'v3'"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> DefaultRoute.parse(config(Map.of("host", "udp://127.0.0.1:53", "peer$_$proxy$_$protocol", "v1"))));
+        assertTrue(e.getMessage().contains("only for tcp:// and unix://"), e.getMessage());
+    }
 }

@@ -37,4 +37,14 @@ public @interface Config {
                     + "write one comma-separated value: '%endpoint%.txt, %cookie:session%.txt, default.txt'. "
                     + "Variables: %endpoint%, %cookie:NAME%, %header:NAME%, %query:NAME%; %% is a literal %.")
     String[] expression() default {FileSettings.DEFAULT_EXPRESSION};
+
+    @AttributeDefinition(
+            name = "PROXY header to the peer",
+            description = "off, v1 or v2: routes to tcp:// and unix:// peers send a PROXY protocol header with the "
+                    + "client's real address (after trusted-proxies) before any data.",
+            options = {
+                @org.osgi.service.metatype.annotations.Option(value = "off"),
+                @org.osgi.service.metatype.annotations.Option(value = "v1"),
+                @org.osgi.service.metatype.annotations.Option(value = "v2")})
+    String peer$_$proxy$_$protocol() default "off";
 }

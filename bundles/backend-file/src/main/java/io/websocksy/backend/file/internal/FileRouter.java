@@ -153,13 +153,23 @@ final class FileRouter {
                 Path r = real;
                 events.debug(() -> pid + ": " + client(request) + ": routed by " + r + ":" + s.get().line().number()
                         + " (template '" + t + "'): " + s.get().route());
-                return Optional.of(s.get().route());
+                return Optional.of(withPeerProxy(s.get().route(), settings));
             }
             Path r = real;
             events.debug(() -> pid + ": " + client(request) + ": template '" + t + "' skipped: no line of " + r
                     + " matches the offered subprotocols " + request.subprotocols());
         }
         return Optional.empty();
+    }
+
+    /** The backend's {@code peer-proxy-protocol} on a route to a stream peer (datagram peers get none). */
+    static io.websocksy.api.backend.Route withPeerProxy(io.websocksy.api.backend.Route r, FileSettings settings) {
+        io.websocksy.api.backend.PeerProxyProtocol p = settings.peerProxyProtocol();
+        if (p == io.websocksy.api.backend.PeerProxyProtocol.OFF || !r.peer().transport().isStream()) {
+            return r;
+        }
+        return io.websocksy.api.backend.Route.to(r.peer()).framer(r.framer()).framerConfig(r.framerConfig())
+                .subprotocol(r.subprotocol().orElse(null)).peerProxyProtocol(p).build();
     }
 
     /** ENOTDIR is reported as a plain FileSystemException: recognise it by a parent that is a file. */

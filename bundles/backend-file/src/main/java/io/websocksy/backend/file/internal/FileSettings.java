@@ -22,8 +22,11 @@ final class FileSettings {
     private final String name;
     private final Path base;
     private final List<Template> templates;
+    private final io.websocksy.api.backend.PeerProxyProtocol peerProxy;
 
-    private FileSettings(String name, Path base, List<Template> templates) {
+    private FileSettings(String name, Path base, List<Template> templates,
+            io.websocksy.api.backend.PeerProxyProtocol peerProxy) {
+        this.peerProxy = peerProxy;
         this.name = name;
         this.base = base;
         this.templates = List.copyOf(templates);
@@ -36,7 +39,12 @@ final class FileSettings {
      * @throws IllegalArgumentException naming the key and value of the first bad setting
      */
     static FileSettings parse(Config c, String instance) {
-        return parse(c.name(), c.path(), c.expression(), instance);
+        return parse(c.name(), c.path(), c.expression(), instance, c.peer$_$proxy$_$protocol());
+    }
+
+    /** As {@link #parse(String, String, Object, String, String)} without a PROXY header to peers. */
+    static FileSettings parse(String name, String path, Object expression, String instance) {
+        return parse(name, path, expression, instance, null);
     }
 
     /**
@@ -50,7 +58,13 @@ final class FileSettings {
      * @return the validated settings
      * @throws IllegalArgumentException naming the key and value of the first bad setting
      */
-    static FileSettings parse(String name, String path, Object expression, String instance) {
+    static FileSettings parse(String name, String path, Object expression, String instance, String peerProxyProtocol) {
+        io.websocksy.api.backend.PeerProxyProtocol pp;
+        try {
+            pp = io.websocksy.api.backend.PeerProxyProtocol.parse(peerProxyProtocol);
+        } catch (IllegalArgumentException e) {
+            throw bad("peer-proxy-protocol", peerProxyProtocol, e.getMessage());
+        }
         String n = name == null ? "" : name.trim();
         if (n.isEmpty()) {
             n = instance != null && !instance.isBlank() ? instance.trim() : DEFAULT_NAME;
@@ -105,7 +119,7 @@ final class FileSettings {
                 throw bad("expression", t, e.getMessage());
             }
         }
-        return new FileSettings(n, base, templates);
+        return new FileSettings(n, base, templates, pp);
     }
 
     /**
@@ -165,13 +179,19 @@ final class FileSettings {
         return templates;
     }
 
+    /** @return the PROXY header sent to tcp/unix peers of routes from files (off by default) */
+    io.websocksy.api.backend.PeerProxyProtocol peerProxyProtocol() {
+        return peerProxy;
+    }
+
     /** @return the effective settings, for the activate/modify log line */
     String describe() {
         List<String> t = new ArrayList<>();
         for (Template x : templates) {
             t.add(x.source());
         }
-        return "name=" + name + ", path=" + base + ", expression=" + String.join(", ", t);
+        return "name=" + name + ", path=" + base + ", expression=" + String.join(", ", t)
+                + (peerProxy == io.websocksy.api.backend.PeerProxyProtocol.OFF ? "" : ", peer-proxy-protocol=" + peerProxy);
     }
 
     @Override

@@ -517,4 +517,18 @@ class FileRouterTest {
         assertEquals("tcp://vnc:1", peerOf(r.route(TestRequest.path("/vnc"))));
         assertEquals(Optional.empty(), r.route(TestRequest.path("/..")));
     }
+
+    @Test
+    void peerProxyProtocolGoesOnStreamRoutesOnly() throws IOException {
+        file("vnc.txt", "tcp://10.0.0.1:5900 *\n");
+        file("dns.txt", "udp://10.0.0.1:53 *\n");
+        FileSettings s = FileSettings.parse("main", base.toString(), new String[] {"%endpoint%.txt"}, null, "v1");
+        FileRouter r = new FileRouter(s, spy, events, "websocksy.backend.file~test");
+        assertEquals(io.websocksy.api.backend.PeerProxyProtocol.V1,
+                r.route(TestRequest.path("/vnc")).get().peerProxyProtocol());
+        assertEquals(io.websocksy.api.backend.PeerProxyProtocol.OFF,
+                r.route(TestRequest.path("/dns")).get().peerProxyProtocol());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> FileSettings.parse("main", base.toString(), new String[] {"%endpoint%.txt"}, null, "on"));
+    }
 }
