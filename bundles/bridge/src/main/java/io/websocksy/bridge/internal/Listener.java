@@ -223,6 +223,8 @@ public final class Listener {
     private final AtomicLong upgradedTotal = new AtomicLong();
     private final AtomicLong rejectedTotal = new AtomicLong();
     private volatile boolean draining;
+    /** Metrics of this listener's name (kept by the registry across reconfigurations). */
+    private volatile ListenerCounters counters;
     private ScheduledFuture<?> drainTimer;
 
     @Activate
@@ -236,6 +238,8 @@ public final class Listener {
             throw e;
         }
         settings = s;
+        counters = connections.counters().listener(s.name);
+        security.counters(counters);
         try {
             server = bind(s);
         } catch (RuntimeException e) {
@@ -301,6 +305,7 @@ public final class Listener {
                     protected void initChannel(Channel ch) {
                         ListenerSettings cur = settings;
                         acceptedTotal.incrementAndGet();
+                        counters.accepted.increment();
                         channels.add(ch);
                         security.initChannel(ch, cur);
                         ch.pipeline().addLast(ListenerPipelines.HTTP,
@@ -351,6 +356,7 @@ public final class Listener {
 
     void rejected(Channel ch, String request, int status, String cause) {
         rejectedTotal.incrementAndGet();
+        counters.rejected(status);
         rejections.info("{} {} {} -> {} {}", settings.name, ClientAddress.format(ClientAddress.of(ch)), request, status,
                 cause);
     }
@@ -365,6 +371,11 @@ public final class Listener {
     /** Counts a handshake answered with 101. */
     void upgraded() {
         upgradedTotal.incrementAndGet();
+        counters.upgraded.increment();
+    }
+
+    ListenerCounters counters() {
+        return counters;
     }
 
     /** @return the listener's name (its configuration's instance name) */
