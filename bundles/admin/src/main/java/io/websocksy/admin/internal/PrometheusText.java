@@ -1,7 +1,6 @@
 package io.websocksy.admin.internal;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
@@ -62,7 +61,8 @@ final class PrometheusText {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);
         }
-        return String.format(Locale.ROOT, "%s", v);
+        // plain decimal ("0.0001", not "1.0E-4"): bucket bounds are label values and must read the same everywhere
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
     /** A counter or gauge family with one sample per listener. */
