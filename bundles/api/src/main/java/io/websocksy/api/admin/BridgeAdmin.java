@@ -94,4 +94,11 @@ public interface BridgeAdmin {
      *     listener nor a backend while not exactly one listener runs
      */
     CompletionStage<DryRunResult> dryRun(DryRunRequest request);
+
+    /**
+     * @return the bridge's counters now: per listener, backend and framer (since 1.2). Cheap enough to
+     *     call on every scrape: it reads counters and walks the live connections once, never blocking
+     *     an event loop.
+     */
+    BridgeMetrics metrics();
 }

@@ -31,6 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.websocksy.api.admin.BridgeAdmin;
+import io.websocksy.api.admin.BridgeMetrics;
 import io.websocksy.api.admin.ConnectionInfo;
 import io.websocksy.api.admin.DryRunRequest;
 import io.websocksy.api.admin.DryRunResult;
@@ -211,6 +212,13 @@ public final class Admin implements BridgeAdmin {
                     rank instanceof Integer ? (Integer) rank : 0, active != null && active.ref.equals(e.ref)));
         }
         return out;
+    }
+
+    // ---------------------------------------------------------------- metrics
+
+    @Override
+    public BridgeMetrics metrics() {
+        return connections.counters().snapshot();
     }
 
     // ---------------------------------------------------------------- dry run

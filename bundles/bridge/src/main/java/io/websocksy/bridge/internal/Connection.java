@@ -79,6 +79,9 @@ public final class Connection {
     private ScheduledFuture<?> forceClose;
     private ScheduledFuture<?> clientStall;
     private ScheduledFuture<?> peerStall;
+    // metrics: the listener's counters (set before started()) and who began the close
+    private ListenerCounters counters;
+    private String closedBy;
 
     Connection(long id, ListenerSettings settings, Channel client, Request request, Route route,
             ServiceTable.Entry<?> framer, ServiceReference<?> backendRef, FramingState framingState) {
@@ -193,9 +196,16 @@ public final class Connection {
 
     // ---------------------------------------------------------------- lifecycle
 
+    void counters(ListenerCounters c) {
+        counters = c;
+    }
+
     /** Called once the 101 is written and the WebSocket handlers are in place. */
     void started() {
         upgraded = true;
+        if (counters != null) {
+            counters.opened(this);
+        }
         LOG.info("#{} open {} {} {} -> {} framer={}{} subprotocol={}", id, listener, clientAddress(), request.path(),
                 route.peer(), framerName, route.framerConfig().isEmpty() ? "" : "('" + route.framerConfig() + "')",
                 route.subprotocol().orElse("-"));
@@ -253,6 +263,10 @@ public final class Connection {
     }
 
     private void logClosed() {
+        if (counters != null) {
+            counters.closed(this, closeSent || closeReceived ? closeCode : 1006,
+                    closedBy == null ? ListenerCounters.CLIENT : closedBy);
+        }
         if (settings.accessLog != null) {
             // the access line (io.websocksy.access) replaces the close line (SPEC 9)
             AccessLog.closed(settings.accessLog, this, closeSent || closeReceived ? closeCode : 1006, closeReason);
@@ -288,6 +302,9 @@ public final class Connection {
         closeSent = true;
         closeCode = code;
         closeReason = reason;
+        if (closedBy == null) {
+            closedBy = ListenerCounters.BRIDGE;
+        }
         if (!client.isActive()) {
             return;
         }
@@ -330,6 +347,9 @@ public final class Connection {
 
     /** The decoder or UTF-8 validator already sent a close frame for a protocol violation. */
     void protocolViolation(int code, String reason) {
+        if (closedBy == null) {
+            closedBy = ListenerCounters.BRIDGE;
+        }
         if (!closeSent) {
             closeSent = true;
             closeCode = code;
@@ -428,7 +448,10 @@ public final class Connection {
                 client.read();
             }
         } else if (peerStall == null) {
-            peerStall = loop.schedule(() -> close(1001, "peer write timeout"), settings.writeTimeout, TimeUnit.SECONDS);
+            peerStall = loop.schedule(() -> {
+                countWriteStall();
+                close(1001, "peer write timeout");
+            }, settings.writeTimeout, TimeUnit.SECONDS);
         }
     }
 
@@ -454,6 +477,9 @@ public final class Connection {
             return;
         }
         closeReceived = true;
+        if (closedBy == null) {
+            closedBy = ListenerCounters.CLIENT;
+        }
         if (closeSent) {
             frame.release();
             client.close();
@@ -492,6 +518,9 @@ public final class Connection {
             return; // not reading the client on purpose; silence is ours, not the client's
         }
         if (awaitingPong) {
+            if (counters != null) {
+                counters.pingTimeouts.increment();
+            }
             close(1001, "no answer to ping");
             return;
         }
@@ -513,6 +542,7 @@ public final class Connection {
             }
         } else if (clientStall == null) {
             clientStall = loop.schedule(() -> {
+                countWriteStall();
                 sendClose(1001, "write timeout");
                 client.close();
                 closePeerAfterFlush();
@@ -563,6 +593,9 @@ public final class Connection {
 
     void framingFailed(int code, String reason) {
         LOG.warn("#{} framer '{}': {}", id, framerName, reason);
+        if (counters != null) {
+            counters.bridge().framerError(framerName);
+        }
         close(code, reason);
     }
 
@@ -572,10 +605,19 @@ public final class Connection {
             peerEndedEarly = true;
             return;
         }
+        if (closedBy == null) {
+            closedBy = ListenerCounters.PEER;
+        }
         if (peerFailed) {
             sendClose(1011, "peer connection reset");
         } else {
             sendClose(1000, "peer closed");
+        }
+    }
+
+    private void countWriteStall() {
+        if (counters != null) {
+            counters.writeStalls.increment();
         }
     }
 

@@ -16,6 +16,12 @@ import org.osgi.service.component.annotations.Component;
 public final class ConnectionRegistry {
     private final ConcurrentHashMap<Long, Connection> live = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    /** Every listener's, backend's and framer's counters (metrics). */
+    private final BridgeCounters counters = new BridgeCounters();
+
+    BridgeCounters counters() {
+        return counters;
+    }
 
     long nextId() {
         return ids.incrementAndGet();

@@ -280,6 +280,8 @@ public final class Listener {
     private volatile boolean draining;
     /** Set when a shutdown drain begins ({@link ShutdownDrain}): health-path answers 503 while still accepting. */
     private volatile boolean healthDown;
+    /** Metrics of this listener's name (kept by the registry across reconfigurations). */
+    private volatile ListenerCounters counters;
     private ScheduledFuture<?> drainTimer;
     /** The reason of the 1001 sent to clients when the listener stops; the shutdown hook sets its own. */
     private volatile String closeReason = "server going away";
@@ -310,6 +312,8 @@ public final class Listener {
             return false;
         }
         settings = s; // before the bind: the first client may be accepted before bind() returns
+        counters = connections.counters().listener(s.name);
+        security.counters(counters);
         try {
             server = bind(s);
         } catch (RuntimeException e) {
@@ -390,6 +394,7 @@ public final class Listener {
                     protected void initChannel(Channel ch) {
                         ListenerSettings cur = settings;
                         acceptedTotal.incrementAndGet();
+                        counters.accepted.increment();
                         channels.add(ch);
                         security.initChannel(ch, cur);
                         ch.pipeline().addLast(ListenerPipelines.HTTP,
@@ -459,6 +464,7 @@ public final class Listener {
 
     void rejected(Channel ch, String request, int status, String cause) {
         rejectedTotal.incrementAndGet();
+        counters.rejected(status);
         if (ListenerChecks.isConfigurationProblem(status, cause)) {
             rejections.warn("{} {} {} -> {} {}", settings.name, ClientAddress.format(ClientAddress.of(ch)), request,
                     status, cause);
@@ -478,6 +484,11 @@ public final class Listener {
     /** Counts a handshake answered with 101. */
     void upgraded() {
         upgradedTotal.incrementAndGet();
+        counters.upgraded.increment();
+    }
+
+    ListenerCounters counters() {
+        return counters;
     }
 
     /** @return the listener's name (its configuration's instance name) */

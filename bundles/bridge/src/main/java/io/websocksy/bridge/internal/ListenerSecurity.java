@@ -33,6 +33,13 @@ final class ListenerSecurity implements AutoCloseable {
      *
      * @throws IllegalArgumentException when the TLS files cannot be used; the previous state is kept
      */
+    /** Metrics of the owning listener (TLS handshake failures); null until the listener activates. */
+    private volatile ListenerCounters counters;
+
+    void counters(ListenerCounters c) {
+        counters = c;
+    }
+
     synchronized void configure(ListenerSettings s) {
         TlsContextHolder next = s.tls == null ? null : new TlsContextHolder(s.name, s.tls);
         TlsContextHolder old = tls;
@@ -119,6 +126,10 @@ final class ListenerSecurity implements AutoCloseable {
             if (evt instanceof SslHandshakeCompletionEvent) {
                 SslHandshakeCompletionEvent e = (SslHandshakeCompletionEvent) evt;
                 if (!e.isSuccess()) {
+                    ListenerCounters m = counters;
+                    if (m != null) {
+                        m.tlsFailures.increment();
+                    }
                     Throwable c = e.cause();
                     while (c.getCause() != null && c.getMessage() != null && c.getMessage().startsWith("javax.net")) {
                         c = c.getCause();

@@ -39,10 +39,15 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
     private FramingState openedState;
     /** permessage-deflate as agreed with this client; null when not used (issue 18). */
     private io.websocksy.bridge.internal.deflate.Negotiation.Agreed deflate;
+    // metrics: accept time, route look-up start
+    private final long acceptedAt = System.nanoTime();
+    private final ListenerCounters counters;
+    private long askedAt;
 
     UpgradeHandler(Listener listener, ListenerSettings settings) {
         this.listener = listener;
         this.s = settings;
+        this.counters = listener.counters();
     }
 
     @Override
@@ -106,6 +111,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
         }
         gatewayTimer = ctx.executor().schedule(() -> reject(ctx, 504,
                 "route and peer connect not done within " + s.connectTimeout + " s"), s.connectTimeout, TimeUnit.SECONDS);
+        askedAt = System.nanoTime();
         try {
             RouteCheck.ask(listener.transport().routeExecutor(), backend.service, req,
                     (r, t) -> ctx.executor().execute(() -> routed(ctx, req, valid, backend, r, t)));
@@ -123,10 +129,13 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
 
     private void routed(ChannelHandlerContext ctx, Request req, HandshakeValidator.Valid valid,
             ServiceTable.Entry<Backend> backend, Optional<Route> result, Throwable failure) {
+        counters.routeLookup.since(askedAt);
         if (finished || !ctx.channel().isActive()) {
+            counters.bridge().backend(backend.name).lookedUp(-1);
             return;
         }
         RouteCheck.Outcome out = RouteCheck.check(backend, req, result, failure, listener.framers());
+        counters.bridge().backend(backend.name).lookedUp(out.status);
         if (!out.ok()) {
             reject(ctx, out.status, out.cause);
             return;
@@ -137,6 +146,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
         Connection conn = new Connection(listener.connections().nextId(), s, ctx.channel(), req, route, framer,
                 backend.ref, openedState);
         ChannelFuture f;
+        long connectAt = System.nanoTime();
         try {
             f = PeerConnector.connect(listener.transport(), ctx.channel().eventLoop(), conn, s.connectTimeout * 1000);
         } catch (PeerConnector.UnsupportedTransportException e) {
@@ -147,6 +157,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
         openedState = null; // owned by the peer pipeline, which closes it with the channel
         Route r = route;
         f.addListener(done -> {
+            counters.peerConnect.since(connectAt);
             if (finished || !ctx.channel().isActive()) {
                 f.channel().close();
                 return;
@@ -174,6 +185,8 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
                 route.subprotocol().orElse(null), deflate == null ? null : deflate.header()));
         listener.connections().add(conn);
         listener.upgraded();
+        counters.handshake.since(acceptedAt);
+        conn.counters(counters);
         ListenerPipelines.upgrade(ctx.pipeline(), conn, deflate);
         conn.started();
         WatchedConnection.opened(conn);
@@ -218,6 +231,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
         finished = true;
         cancelTimers();
         release();
+        counters.handshake.since(acceptedAt);
         listener.rejected(ctx.channel(), what, status, cause);
         if (ctx.channel().isActive()) {
             Responses.error(ctx.channel(), status, retryAfter);

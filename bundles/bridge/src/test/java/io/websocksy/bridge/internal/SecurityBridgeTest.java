@@ -204,6 +204,8 @@ class SecurityBridgeTest {
             String h = exchange(p, upgrade());
             assertFalse(h.startsWith("HTTP/"), "plain HTTP on a TLS port is closed without an HTTP answer: " + h);
         }
+        // metrics: the refused client certificate and the plain-HTTP attempt are TLS handshake failures
+        BridgeTest.waitFor(() -> bridge.listener.counters().tlsFailures.sum() >= 2);
     }
 
     @Test

@@ -129,6 +129,11 @@ class TimeoutsTest {
                 assertEquals(0x8, close.opcode);
                 assertEquals(1001, close.closeCode());
             }
+            // metrics: counted as a ping timeout, a 1001 begun by the bridge
+            BridgeTest.waitFor(() -> bridge.listener.counters().pingTimeouts.sum() == 1
+                    && !bridge.connections.counters().snapshot().listeners().get(0).closes().isEmpty());
+            assertEquals(java.util.List.of(new io.websocksy.api.admin.BridgeMetrics.Close("1001", "bridge", 1)),
+                    bridge.connections.counters().snapshot().listeners().get(0).closes());
         }
     }
 
@@ -172,6 +177,7 @@ class TimeoutsTest {
                 // never read: the bridge's writes to us stall
                 assertTrue(peerClosed.await(15, java.util.concurrent.TimeUnit.SECONDS), "peer not closed");
                 BridgeTest.waitFor(() -> bridge.connections.size() == 0);
+                assertEquals(1, bridge.listener.counters().writeStalls.sum(), "counted as a write-stall close");
             }
         }
     }

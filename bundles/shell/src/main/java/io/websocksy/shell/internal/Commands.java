@@ -20,6 +20,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import io.websocksy.api.admin.BridgeAdmin;
+import io.websocksy.api.admin.BridgeMetrics;
 import io.websocksy.api.admin.ConnectionInfo;
 import io.websocksy.api.admin.DryRunRequest;
 import io.websocksy.api.admin.DryRunResult;
@@ -42,7 +43,8 @@ import io.websocksy.api.backend.Route;
     "osgi.command.function=framers",
     "osgi.command.function=backends",
     "osgi.command.function=route",
-    "osgi.command.function=names"})
+    "osgi.command.function=names",
+    "osgi.command.function=stats"})
 public final class Commands {
     static final String USAGE_LISTENERS = "websocksy:listeners";
     static final String USAGE_CONNECTIONS = "websocksy:connections [-l <listener>] [-p <peer-substring>]";
@@ -53,6 +55,7 @@ public final class Commands {
     static final String USAGE_BACKENDS = "websocksy:backends";
     static final String USAGE_ROUTE = "websocksy:route [-l <listener> | -b <backend>] [-H 'Name: value']... "
             + "[-C name=value]... [-P <subprotocol>]... <path[?query]>";
+    static final String USAGE_STATS = "websocksy:stats [-l <listener>]";
     static final String USAGE_NAMES = "websocksy:names listeners|connections|framers|backends";
     static final int DEFAULT_DRAIN_SECONDS = 30;
 
@@ -261,6 +264,82 @@ public final class Commands {
             p.expect(1, 1);
             out.print(listenerTable(List.of(a.resume(p.positional().get(0)))));
         });
+    }
+
+    // ---------------------------------------------------------------- stats
+
+    /** @param argv options */
+    @Descriptor("Print the bridge's counters (the same ones /metrics exports): per listener, backend and framer")
+    public void stats(@Descriptor("[-l <listener>]") String... argv) {
+        run("stats", USAGE_STATS, (a, out) -> {
+            Args p = Args.parse(argv, Set.of("-l"), Set.of());
+            if (helped(p, USAGE_STATS, out)) {
+                return;
+            }
+            p.expect(0, 0);
+            String only = p.option("-l");
+            BridgeMetrics m = a.metrics();
+            if (only != null && m.listeners().stream().noneMatch(l -> l.name().equals(only))) {
+                throw new NoSuchElementException("no listener named '" + only + "'");
+            }
+            out.print(statsText(m, only));
+        });
+    }
+
+    static String statsText(BridgeMetrics m, String only) {
+        StringBuilder sb = new StringBuilder();
+        if (m.listeners().isEmpty()) {
+            sb.append("no listeners\n");
+        }
+        for (BridgeMetrics.Listener l : m.listeners()) {
+            if (only != null && !l.name().equals(only)) {
+                continue;
+            }
+            Table t = new Table("LISTENER " + l.name(), ">VALUE");
+            t.row("connections open", l.open());
+            t.row("accepted", l.accepted());
+            t.row("upgraded", l.upgraded());
+            t.row("rejected", l.rejected());
+            l.rejectedByStatus().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                    .forEach(e -> t.row("  rejected " + e.getKey(), e.getValue()));
+            for (BridgeMetrics.Close c : l.closes()) {
+                t.row("closed code=" + c.code() + " by " + c.side(), c.count());
+            }
+            t.row("bytes client->peer", l.bytesToPeer());
+            t.row("messages client->peer", l.messagesToPeer());
+            t.row("bytes peer->client", l.bytesToClient());
+            t.row("messages peer->client", l.messagesToClient());
+            t.row("ping timeouts", l.pingTimeouts());
+            t.row("write-stall closes", l.writeStallCloses());
+            t.row("TLS handshake failures", l.tlsHandshakeFailures());
+            t.row("handshake " + durations(l.handshake()), l.handshake().count());
+            t.row("route look-up " + durations(l.routeLookup()), l.routeLookup().count());
+            t.row("peer connect " + durations(l.peerConnect()), l.peerConnect().count());
+            sb.append(t.render()).append('\n');
+        }
+        if (only != null) {
+            return sb.toString();
+        }
+        if (!m.backends().isEmpty()) {
+            Table t = new Table("BACKEND", ">LOOKUPS", ">ERRORS", ">NOT-FOUND");
+            m.backends().forEach(b -> t.row(b.name(), b.lookups(), b.errors(), b.notFound()));
+            sb.append(t.render()).append('\n');
+        }
+        if (!m.framers().isEmpty()) {
+            Table t = new Table("FRAMER", ">MSG-TO-CLIENT", ">MSG-TO-PEER", ">ERRORS");
+            m.framers().forEach(f -> t.row(f.name(), f.messagesToClient(), f.messagesToPeer(), f.errors()));
+            sb.append(t.render());
+        }
+        return sb.toString();
+    }
+
+    /** @return "(mean 1.2 ms)" of a histogram, or "" when empty */
+    private static String durations(BridgeMetrics.Histogram h) {
+        if (h.count() == 0) {
+            return "(none)";
+        }
+        double meanMs = h.sumSeconds() * 1000 / h.count();
+        return String.format(Locale.ROOT, "(mean %.3f ms)", meanMs);
     }
 
     // ---------------------------------------------------------------- services

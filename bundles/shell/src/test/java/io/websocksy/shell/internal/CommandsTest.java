@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.websocksy.api.admin.BridgeAdmin;
+import io.websocksy.api.admin.BridgeMetrics;
 import io.websocksy.api.admin.ConnectionInfo;
 import io.websocksy.api.admin.DryRunRequest;
 import io.websocksy.api.admin.DryRunResult;
@@ -108,6 +109,22 @@ class CommandsTest {
             }
             return CompletableFuture.completedFuture(DryRunResult.upgrade("main", "be", route));
         }
+
+        @Override
+        public BridgeMetrics metrics() {
+            calls.add("metrics");
+            List<Long> buckets = new ArrayList<>();
+            for (int i = 0; i < BridgeMetrics.DURATION_BUCKETS.size(); i++) {
+                buckets.add(i < 3 ? 0L : 2L);
+            }
+            BridgeMetrics.Histogram h = new BridgeMetrics.Histogram(buckets, 2, 0.004);
+            BridgeMetrics.Histogram none = new BridgeMetrics.Histogram(java.util.Collections.nCopies(
+                    BridgeMetrics.DURATION_BUCKETS.size(), 0L), 0, 0);
+            return new BridgeMetrics(List.of(new BridgeMetrics.Listener("main", 1, 5, 3, java.util.Map.of(404, 2L),
+                    List.of(new BridgeMetrics.Close("1000", "client", 2)), 100, 4, 200, 6, h, h, none, 1, 0, 0)),
+                    List.of(new BridgeMetrics.Backend("be", 5, 0, 2)),
+                    List.of(new BridgeMetrics.Framer("newline", 6, 4, 1)));
+        }
     }
 
     @BeforeEach
@@ -117,7 +134,7 @@ class CommandsTest {
         processor = new CommandProcessorImpl(tio);
         processor.addCommand("websocksy", new Commands(admin), "listeners");
         for (String f : new String[] {"connections", "close", "drain", "resume", "framers", "backends", "route",
-            "names"}) {
+            "names", "stats"}) {
             processor.addCommand("websocksy", new Commands(admin), f);
         }
     }
@@ -283,5 +300,20 @@ class CommandsTest {
         String both = Commands.listenerTable(List.of(main, three));
         assertTrue(both.contains("three failed: "), both);
         assertTrue(!both.contains("no listener is running"), both);
+    }
+
+    @Test
+    void statsPrintsEveryCounter() throws Exception {
+        String[] r = run("websocksy:stats");
+        assertEquals("", r[1]);
+        String out = r[0];
+        for (String want : new String[] {"LISTENER main", "connections open", "rejected 404", "closed code=1000 by client",
+            "bytes client->peer", "messages peer->client", "ping timeouts", "write-stall closes",
+            "TLS handshake failures", "handshake (mean 2.000 ms)", "peer connect (none)", "BACKEND", "NOT-FOUND",
+            "FRAMER", "newline"}) {
+            assertTrue(out.contains(want), "missing '" + want + "' in:\n" + out);
+        }
+        String[] unknown = run("websocksy:stats -l nope");
+        assertTrue(unknown[1].contains("no listener named 'nope'"), unknown[1]);
     }
 }
