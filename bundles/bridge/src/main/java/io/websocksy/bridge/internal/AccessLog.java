@@ -62,7 +62,7 @@ final class AccessLog {
     /** Writes the line of a connection that just closed. */
     static void closed(Format f, Connection c, int code, String reason) {
         Entry e = new Entry();
-        e.openedAt = c.openedAt();
+        e.openedAt = c.stats().openedAt();
         e.id = c.id();
         e.listener = c.listener();
         e.client = ClientAddress.format(c.clientAddress());
@@ -70,10 +70,10 @@ final class AccessLog {
         e.subprotocol = c.route().subprotocol().orElse(null);
         e.peer = c.route().peer().toString();
         e.framer = c.framer();
-        e.bytesUp = c.bytesToPeer();
-        e.messagesUp = c.messagesToPeer();
-        e.bytesDown = c.bytesToClient();
-        e.messagesDown = c.messagesToClient();
+        e.bytesUp = c.stats().bytesToPeer();
+        e.messagesUp = c.stats().messagesToPeer();
+        e.bytesDown = c.stats().bytesToClient();
+        e.messagesDown = c.stats().messagesToClient();
         e.durationMillis = System.currentTimeMillis() - e.openedAt;
         e.code = code;
         e.reason = reason;

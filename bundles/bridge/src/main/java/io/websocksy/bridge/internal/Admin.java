@@ -152,9 +152,9 @@ public final class Admin implements BridgeAdmin {
         long nowMillis = System.currentTimeMillis();
         long nowNanos = System.nanoTime();
         return ConnectionInfo.withId(c.id()).of(c.listener(), c.clientAddress(), c.path(), c.route())
-                .traffic(c.bytesToPeer(), c.messagesToPeer(), c.bytesToClient(), c.messagesToClient())
-                .times(Instant.ofEpochMilli(c.openedAt()), Duration.ofMillis(Math.max(0, nowMillis - c.openedAt())),
-                        Duration.ofNanos(Math.max(0, nowNanos - c.lastActivity())))
+                .traffic(c.stats().bytesToPeer(), c.stats().messagesToPeer(), c.stats().bytesToClient(), c.stats().messagesToClient())
+                .times(Instant.ofEpochMilli(c.stats().openedAt()), Duration.ofMillis(Math.max(0, nowMillis - c.stats().openedAt())),
+                        Duration.ofNanos(Math.max(0, nowNanos - c.stats().lastActivity())))
                 .build();
     }
 

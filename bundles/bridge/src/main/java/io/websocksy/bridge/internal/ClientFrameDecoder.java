@@ -12,7 +12,6 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -38,8 +37,8 @@ import io.websocksy.api.framer.Utf8;
  * judged from its header ({@code 1009}). A close frame's body is checked before it is passed on: a
  * 1-byte body or an invalid status code gets {@code 1002}, a reason that is not UTF-8 {@code 1007}
  * (RELIABILITY C3, C6, U5); Netty's own check closes without any close frame. On a violation the
- * close frame is written, the connection closes, the rest of the input is dropped and a
- * {@link CorruptedWebSocketFrameException} goes down the pipeline for the close code in the log.
+ * {@link ProtocolViolations} sink (the connection) is told the code first, then the close frame is
+ * written, the channel closes and the rest of the input is dropped; nothing is thrown.
  */
 final class ClientFrameDecoder extends ByteToMessageDecoder {
     private static final int OP_CONT = 0;
@@ -52,6 +51,7 @@ final class ClientFrameDecoder extends ByteToMessageDecoder {
     private enum State { HEADER, PAYLOAD, CORRUPT }
 
     private final long maxFrameSize;
+    private final ProtocolViolations violations;
     private State state = State.HEADER;
 
     // the frame being read
@@ -68,8 +68,9 @@ final class ClientFrameDecoder extends ByteToMessageDecoder {
     /** 0 outside a fragmented message, else the opcode that opened it (text or binary). */
     private int messageOpcode;
 
-    ClientFrameDecoder(int maxFrameSize) {
+    ClientFrameDecoder(int maxFrameSize, ProtocolViolations violations) {
         this.maxFrameSize = maxFrameSize;
+        this.violations = violations;
     }
 
     /**
@@ -121,36 +122,36 @@ final class ClientFrameDecoder extends ByteToMessageDecoder {
         int rsv = (b0 & 0x70) >> 4;
         int op = b0 & 0x0F;
         if (rsv != 0) {
-            throw fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR,
+            return fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR,
                     "RSV != 0 and no extension negotiated, RSV:" + rsv);
         }
         if ((b1 & 0x80) == 0) {
-            throw fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR, "received a frame that is not masked as expected");
+            return fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR, "received a frame that is not masked as expected");
         }
         if (op > 7) {
             if (!finBit) {
-                throw fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR, "fragmented control frame");
+                return fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR, "fragmented control frame");
             }
             if (len7 > 125) {
-                throw fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR,
+                return fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR,
                         "control frame with payload length > 125 octets");
             }
             if (op != OP_CLOSE && op != OP_PING && op != OP_PONG) {
-                throw fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR, "control frame using reserved opcode " + op);
+                return fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR, "control frame using reserved opcode " + op);
             }
             if (op == OP_CLOSE && len7 == 1) {
-                throw fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR, "close frame with a 1-byte payload");
+                return fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR, "close frame with a 1-byte payload");
             }
         } else {
             if (op != OP_CONT && op != OP_TEXT && op != OP_BINARY) {
-                throw fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR, "data frame using reserved opcode " + op);
+                return fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR, "data frame using reserved opcode " + op);
             }
             if (messageOpcode == 0 && op == OP_CONT) {
-                throw fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR,
+                return fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR,
                         "received continuation data frame outside fragmented message");
             }
             if (messageOpcode != 0 && op != OP_CONT) {
-                throw fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR,
+                return fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR,
                         "received non-continuation data frame while inside fragmented message");
             }
         }
@@ -163,24 +164,24 @@ final class ClientFrameDecoder extends ByteToMessageDecoder {
             len = in.getUnsignedShort(p);
             p += 2;
             if (len < 126) {
-                throw fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR,
+                return fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR,
                         "invalid data frame length (not using minimal length encoding)");
             }
         } else if (len7 == 127) {
             len = in.getLong(p);
             p += 8;
             if (len < 0) {
-                throw fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR, "invalid data frame length (negative length)");
+                return fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR, "invalid data frame length (negative length)");
             }
             if (len < 65536) {
-                throw fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR,
+                return fail(ctx, in, WebSocketCloseStatus.PROTOCOL_ERROR,
                         "invalid data frame length (not using minimal length encoding)");
             }
         } else {
             len = len7;
         }
         if (len > maxFrameSize) {
-            throw fail(ctx, in, WebSocketCloseStatus.MESSAGE_TOO_BIG,
+            return fail(ctx, in, WebSocketCloseStatus.MESSAGE_TOO_BIG,
                     "Max frame length of " + maxFrameSize + " has been exceeded.");
         }
         mask = in.getInt(p);
@@ -213,7 +214,11 @@ final class ClientFrameDecoder extends ByteToMessageDecoder {
             int n = (int) left;
             ByteBuf payload = unmaskedSlice(ctx, in, n);
             if (opcode >= OP_CLOSE) {
-                out.add(control(ctx, in, payload));
+                WebSocketFrame c = control(ctx, in, payload);
+                if (c == null) {
+                    return false; // a bad close body: the connection is failed
+                }
+                out.add(c);
             } else {
                 out.add(frame(ctx, payload, true));
             }
@@ -301,7 +306,7 @@ final class ClientFrameDecoder extends ByteToMessageDecoder {
         return f;
     }
 
-    /** @return the control frame; a bad close body fails the connection instead */
+    /** @return the control frame, or null when a bad close body failed the connection */
     private WebSocketFrame control(ChannelHandlerContext ctx, ByteBuf in, ByteBuf payload) {
         switch (opcode) {
             case OP_PING:
@@ -323,7 +328,8 @@ final class ClientFrameDecoder extends ByteToMessageDecoder {
                     }
                     if (bad != null) {
                         payload.release();
-                        throw fail(ctx, in, status, bad);
+                        fail(ctx, in, status, bad);
+                        return null;
                     }
                 }
                 return new CloseWebSocketFrame(true, 0, payload);
@@ -331,19 +337,20 @@ final class ClientFrameDecoder extends ByteToMessageDecoder {
     }
 
     /**
-     * Writes the close frame, closes, drops the rest of the input.
+     * Reports the violation to the connection, writes the close frame, closes, drops the rest of the
+     * input. Nothing is thrown: the connection knows the close code before the close future fires.
      *
-     * @return the exception for the caller to throw down the pipeline
+     * @return false, for the caller to return: nothing more is decoded
      */
-    private CorruptedWebSocketFrameException fail(ChannelHandlerContext ctx, ByteBuf in, WebSocketCloseStatus status,
-            String why) {
+    private boolean fail(ChannelHandlerContext ctx, ByteBuf in, WebSocketCloseStatus status, String why) {
         state = State.CORRUPT;
         if (in != null) {
             in.skipBytes(in.readableBytes());
         }
+        violations.protocolViolation(status.code(), why);
         if (ctx.channel().isActive()) {
             ctx.writeAndFlush(new CloseWebSocketFrame(status.code(), why)).addListener(ChannelFutureListener.CLOSE);
         }
-        return new CorruptedWebSocketFrameException(status, why);
+        return false;
     }
 }

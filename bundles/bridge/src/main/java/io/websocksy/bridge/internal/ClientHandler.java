@@ -7,7 +7,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -16,8 +15,8 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * The client side after the upgrade: data frames go to the peer, pings are answered, pongs dropped,
- * the close handshake and keep-alive handled. Frame syntax, masking, limits and UTF-8 are already
- * checked by Netty's frame decoder and UTF-8 validator in front of it.
+ * the close handshake and keep-alive handled. Frame syntax, masking and limits are already checked by
+ * {@link ClientFrameDecoder}, UTF-8 by {@link ClientUtf8Check}, in front of it.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
     private final Connection conn;
@@ -63,16 +62,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        Throwable c = cause;
-        while (c.getCause() != null && !(c instanceof CorruptedWebSocketFrameException)) {
-            c = c.getCause();
-        }
-        if (c instanceof CorruptedWebSocketFrameException) {
-            // the decoder / validator has sent the close frame (1002, 1007 or 1009) and closes the socket
-            CorruptedWebSocketFrameException e = (CorruptedWebSocketFrameException) c;
-            conn.protocolViolation(e.closeStatus().code(), e.getMessage());
-            ctx.channel().close();
-        } else if (cause instanceof IOException) {
+        // protocol violations do not come here: the decoder and the UTF-8 check report them to the
+        // connection themselves (ProtocolViolations)
+        if (cause instanceof IOException) {
             ctx.close();
         } else {
             conn.close(1011, "internal error");

@@ -2,6 +2,8 @@ package io.websocksy.bridge.internal;
 
 import java.io.File;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.ServiceReference;
@@ -9,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -17,7 +18,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.websocksy.api.backend.Route;
@@ -25,18 +25,20 @@ import io.websocksy.api.framer.FramingState;
 import io.websocksy.api.peer.Transport;
 
 /**
- * One bridged connection: a client channel and a peer channel on the same event loop, with the flow
- * control between them (each side is read only while the other is writable), keep-alive, write-stall
- * detection and the close handshake. Every method runs on the connection's event loop except
- * {@link #close(int, String)}, which hops onto it, and the read-only accessors used by the shell.
+ * One bridged connection: a client channel and a peer channel on the same event loop. It relays data
+ * both ways and runs the close handshake ({@link CloseState}); the backpressure between the sides is
+ * {@link FlowControl}'s, the joining of fragments for a datagram peer {@link DatagramAssembler}'s, and
+ * the counters the shell shows {@link ConnectionStats}'. Every method runs on the connection's event
+ * loop except {@link #close(int, String)}, which hops onto it, and the read-only accessors.
  */
-public final class Connection {
+public final class Connection implements ProtocolViolations {
     private static final Logger LOG = LoggerFactory.getLogger("io.websocksy.connection");
     /** RFC 6455 leaves the wait for the client's close answer to us; 5 s like Netty's forceCloseTimeout. */
     static final int FORCE_CLOSE_SECONDS = 5;
     /** Grace period for a stream peer to see EOF and finish before its socket is closed. */
     static final int PEER_LINGER_SECONDS = 2;
-    static final int UDP_MAX_DATAGRAM = 65_507;
+    /** The most reason bytes a close frame can carry (125 minus the 2-byte code). */
+    static final int MAX_CLOSE_REASON_BYTES = 123;
 
     private final long id;
     private final String listener;
@@ -49,39 +51,28 @@ public final class Connection {
     private final ServiceReference<?> framerRef;
     private final ServiceReference<?> backendRef;
     private final FramingState framingState;
-    private final long openedAt = System.currentTimeMillis();
+    private final ConnectionStats stats = new ConnectionStats();
+    private final FlowControl flow;
+    /** Null for a stream peer. */
+    private final DatagramAssembler datagram;
     private Channel peer;
     private String localDatagramPath;
 
-    // counters: written on the event loop, read by the shell
-    private volatile long bytesToPeer;
-    private volatile long bytesToClient;
-    private volatile long messagesToPeer;
-    private volatile long messagesToClient;
-    private volatile long lastClientRead = System.nanoTime();
-    /** nanoTime of the last frame from the client or message to the client (idle time in the shell). */
-    private volatile long lastActivity = System.nanoTime();
-
-    private boolean upgraded;
-    /** Frames and EOF from the peer that arrive before the 101 is written; replayed by {@link #started()}. */
-    private java.util.ArrayDeque<WebSocketFrame> early;
-    private boolean peerEndedEarly;
-    private boolean closeSent;
-    private boolean closeReceived;
+    private CloseState state = CloseState.HANDSHAKE;
     private int closeCode = 1006;
     private String closeReason = "";
+    /** Frames from the peer that arrive before the 101 is written; replayed by {@link #started()}. */
+    private ArrayDeque<WebSocketFrame> early;
+    /** The peer's stream ended before the 101 was written; acted on by {@link #started()}. */
+    private boolean peerEndedEarly;
     private boolean peerFailed;
-    private boolean clientPaused;
-    private boolean peerPaused;
+    /** A keep-alive ping is out and no read from the client has happened since. */
     private boolean awaitingPong;
-    private ByteBuf pendingPong;
-    private CompositeByteBuf datagram;
     private ScheduledFuture<?> forceClose;
-    private ScheduledFuture<?> clientStall;
-    private ScheduledFuture<?> peerStall;
 
     Connection(long id, ListenerSettings settings, Channel client, Request request, Route route,
-            ServiceTable.Entry<?> framer, ServiceReference<?> backendRef, FramingState framingState) {
+            String framerName, ServiceReference<?> framerRef, ServiceReference<?> backendRef,
+            FramingState framingState) {
         this.id = id;
         this.listener = settings.name;
         this.settings = settings;
@@ -89,10 +80,18 @@ public final class Connection {
         this.loop = client.eventLoop();
         this.request = request;
         this.route = route;
-        this.framerName = framer.name;
-        this.framerRef = framer.ref;
+        this.framerName = framerName;
+        this.framerRef = framerRef;
         this.backendRef = backendRef;
         this.framingState = framingState;
+        this.flow = new FlowControl(client, settings.writeTimeout, () -> close(1001, "peer write timeout"), () -> {
+            sendClose(1001, "write timeout");
+            client.close();
+            closePeerAfterFlush();
+        });
+        Transport t = route.peer().transport();
+        this.datagram = t.isStream() ? null : new DatagramAssembler(client.alloc(), t == Transport.UDP
+                ? Math.min(settings.maxMessageSize, DatagramAssembler.UDP_MAX_DATAGRAM) : settings.maxMessageSize);
     }
 
     // ---------------------------------------------------------------- accessors (shell, registry)
@@ -127,39 +126,9 @@ public final class Connection {
         return framerName;
     }
 
-    /** @return payload bytes of client data frames written to the peer */
-    public long bytesToPeer() {
-        return bytesToPeer;
-    }
-
-    /** @return bytes sent to the client (message payloads) */
-    public long bytesToClient() {
-        return bytesToClient;
-    }
-
-    /** @return complete messages forwarded to the peer */
-    public long messagesToPeer() {
-        return messagesToPeer;
-    }
-
-    /** @return messages sent to the client */
-    public long messagesToClient() {
-        return messagesToClient;
-    }
-
-    /** @return when the connection was opened (epoch millis) */
-    public long openedAt() {
-        return openedAt;
-    }
-
-    /** @return nanoTime of the last read from the client */
-    public long lastClientRead() {
-        return lastClientRead;
-    }
-
-    /** @return nanoTime of the last frame from the client or message to the client */
-    public long lastActivity() {
-        return lastActivity;
+    /** @return the traffic counters and times */
+    public ConnectionStats stats() {
+        return stats;
     }
 
     Channel clientChannel() {
@@ -183,19 +152,20 @@ public final class Connection {
     }
 
     boolean isDatagram() {
-        return !route.peer().transport().isStream();
+        return datagram != null;
     }
 
     void peerChannel(Channel ch, String localPath) {
         this.peer = ch;
         this.localDatagramPath = localPath;
+        flow.peer(ch);
     }
 
     // ---------------------------------------------------------------- lifecycle
 
     /** Called once the 101 is written and the WebSocket handlers are in place. */
     void started() {
-        upgraded = true;
+        state = state.started();
         LOG.info("#{} open {} {} {} -> {} framer={}{} subprotocol={}", id, listener, clientAddress(), request.path(),
                 route.peer(), framerName, route.framerConfig().isEmpty() ? "" : "('" + route.framerConfig() + "')",
                 route.subprotocol().orElse("-"));
@@ -231,41 +201,31 @@ public final class Connection {
 
     private void clientClosed() {
         releaseEarly();
-        cancel(forceClose);
-        cancel(clientStall);
-        if (pendingPong != null) {
-            pendingPong.release();
-            pendingPong = null;
-        }
+        FlowControl.cancel(forceClose);
+        flow.clientClosed();
         if (datagram != null) {
             datagram.release();
-            datagram = null;
         }
         closePeerAfterFlush();
-        // the close line waits for the end of the current event-loop task: on a protocol violation Netty's
-        // decoder or UTF-8 validator closes the channel before its exception reaches ClientHandler, which
-        // records the close code (1002/1007/1009) the line must show
-        try {
-            loop.execute(this::logClosed);
-        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
-            logClosed();
-        }
+        logClosed();
     }
 
     private void logClosed() {
+        int code = state.closing() ? closeCode : 1006;
         if (settings.accessLog != null) {
             // the access line (io.websocksy.access) replaces the close line (SPEC 9)
-            AccessLog.closed(settings.accessLog, this, closeSent || closeReceived ? closeCode : 1006, closeReason);
+            AccessLog.closed(settings.accessLog, this, code, closeReason);
             LOG.debug("#{} closed", id);
             return;
         }
         LOG.info("#{} closed {} {} code={} reason={} up={}B/{}msg down={}B/{}msg {}ms", id, clientAddress(),
-                request.path(), closeSent || closeReceived ? closeCode : 1006, closeReason.isEmpty() ? "-" : closeReason,
-                bytesToPeer, messagesToPeer, bytesToClient, messagesToClient, System.currentTimeMillis() - openedAt);
+                request.path(), code, closeReason.isEmpty() ? "-" : closeReason,
+                stats.bytesToPeer(), stats.messagesToPeer(), stats.bytesToClient(), stats.messagesToClient(),
+                System.currentTimeMillis() - stats.openedAt());
     }
 
     private void peerChannelClosed() {
-        cancel(peerStall);
+        flow.peerClosed();
         if (localDatagramPath != null) {
             new File(localDatagramPath).delete();
         }
@@ -282,10 +242,10 @@ public final class Connection {
     }
 
     private void sendClose(int code, String reason) {
-        if (closeSent) {
+        if (state.closing()) {
             return;
         }
-        closeSent = true;
+        state = state.closeSent();
         closeCode = code;
         closeReason = reason;
         if (!client.isActive()) {
@@ -293,28 +253,23 @@ public final class Connection {
         }
         client.writeAndFlush(new CloseWebSocketFrame(code, wireReason(reason)))
                 .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-        if (closeReceived) {
+        forceClose = loop.schedule(() -> {
             client.close();
-        } else {
-            forceClose = loop.schedule(() -> {
-                client.close();
-            }, FORCE_CLOSE_SECONDS, TimeUnit.SECONDS);
-            // client reads may be paused for an unwritable (or just closed) peer: read on to see the answer
-            clientPaused = false;
-            client.read();
-        }
+        }, FORCE_CLOSE_SECONDS, TimeUnit.SECONDS);
+        // client reads may be paused for an unwritable (or just closed) peer: read on to see the answer
+        flow.resumeClient();
     }
 
     /**
      * A close reason as it may go on the wire: a control frame carries at most 125 payload bytes, two of
-     * them the code, so the UTF-8 reason is cut to 123 bytes at a character boundary (the log keeps the
-     * whole reason).
+     * them the code, so the UTF-8 reason is cut to {@value #MAX_CLOSE_REASON_BYTES} bytes at a character
+     * boundary (the log keeps the whole reason).
      */
     static String wireReason(String reason) {
         if (reason == null) {
             return "";
         }
-        byte[] utf8 = reason.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] utf8 = reason.getBytes(StandardCharsets.UTF_8);
         if (utf8.length <= MAX_CLOSE_REASON_BYTES) {
             return reason;
         }
@@ -322,16 +277,17 @@ public final class Connection {
         while (end > 0 && (utf8[end] & 0xC0) == 0x80) {
             end--; // never cut inside a multi-byte sequence
         }
-        return new String(utf8, 0, end, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(utf8, 0, end, StandardCharsets.UTF_8);
     }
 
-    /** The most reason bytes a close frame can carry (125 minus the 2-byte code). */
-    static final int MAX_CLOSE_REASON_BYTES = 123;
-
-    /** The decoder or UTF-8 validator already sent a close frame for a protocol violation. */
-    void protocolViolation(int code, String reason) {
-        if (!closeSent) {
-            closeSent = true;
+    /**
+     * The frame decoder or the UTF-8 check found a protocol violation and is about to send the close
+     * frame with {@code code} and close: the close line shows that code, the peer is closed.
+     */
+    @Override
+    public void protocolViolation(int code, String reason) {
+        if (!state.closing()) {
+            state = state.closeSent();
             closeCode = code;
             closeReason = reason;
         }
@@ -347,59 +303,34 @@ public final class Connection {
     // ---------------------------------------------------------------- client -> peer
 
     void clientRead() {
-        long now = System.nanoTime();
-        lastClientRead = now;
-        lastActivity = now;
+        stats.clientRead();
         awaitingPong = false;
     }
 
     boolean closing() {
-        return closeSent || closeReceived;
+        return state.closing();
     }
 
     /** A data frame's payload (ownership passes here). */
     void fromClient(ByteBuf data, boolean fin) {
-        if (closing() || peer == null || !peer.isActive()) {
+        if (state.closing() || peer == null || !peer.isActive()) {
             data.release();
             return;
         }
-        int n = data.readableBytes();
-        if (!isDatagram()) {
-            bytesToPeer += n;
-            if (fin) {
-                messagesToPeer++;
-            }
+        if (datagram == null) {
+            stats.toPeer(data.readableBytes(), fin);
             peer.write(data, peer.voidPromise());
             return;
         }
-        int limit = route.peer().transport() == Transport.UDP
-                ? Math.min(settings.maxMessageSize, UDP_MAX_DATAGRAM) : settings.maxMessageSize;
-        if (datagram == null) {
-            datagram = client.alloc().compositeBuffer(64);
-        }
-        if (datagram.readableBytes() + (long) n > limit) {
+        if (!datagram.fits(data.readableBytes())) {
             data.release();
             datagram.release();
-            datagram = null;
-            close(1009, "message larger than " + limit + " bytes for a datagram peer");
+            close(1009, "message larger than " + datagram.limit() + " bytes for a datagram peer");
             return;
         }
-        datagram.addComponent(true, data);
-        if (fin) {
-            CompositeByteBuf parts = datagram;
-            datagram = null;
-            // one contiguous buffer per datagram: the native datagram write of a many-part composite
-            // buffer sent a shortened datagram (RELIABILITY G8), and a datagram is at most 64 KiB
-            ByteBuf d;
-            if (parts.numComponents() == 1) {
-                d = parts;
-            } else {
-                d = client.alloc().directBuffer(parts.readableBytes());
-                d.writeBytes(parts);
-                parts.release();
-            }
-            bytesToPeer += d.readableBytes();
-            messagesToPeer++;
+        ByteBuf d = datagram.add(data, fin);
+        if (d != null) {
+            stats.toPeer(d.readableBytes(), true);
             peer.write(d, peer.voidPromise());
         }
     }
@@ -409,56 +340,32 @@ public final class Connection {
             peer.flush();
         }
         client.flush();
-        if (closing()) {
-            client.read(); // keep reading to see the close answer or EOF
-        } else if (peer == null || peer.isWritable()) {
-            clientPaused = false;
-            client.read();
-        } else {
-            clientPaused = true;
-        }
+        flow.clientReadComplete(state.closing());
     }
 
     void peerWritabilityChanged() {
-        if (peer.isWritable()) {
-            cancel(peerStall);
-            peerStall = null;
-            if (clientPaused) {
-                clientPaused = false;
-                client.read();
-            }
-        } else if (peerStall == null) {
-            peerStall = loop.schedule(() -> close(1001, "peer write timeout"), settings.writeTimeout, TimeUnit.SECONDS);
-        }
+        flow.peerWritabilityChanged();
     }
 
     void ping(ByteBuf payload) {
-        if (closing()) {
+        if (state.closing()) {
             payload.release();
             return;
         }
-        if (client.isWritable()) {
-            client.write(new PongWebSocketFrame(payload), client.voidPromise());
-        } else {
-            // RFC 6455 5.5.3: answering only the latest ping is allowed; keeps memory bounded under a flood
-            if (pendingPong != null) {
-                pendingPong.release();
-            }
-            pendingPong = payload;
-        }
+        flow.pong(payload);
     }
 
     void clientCloseFrame(CloseWebSocketFrame frame) {
-        if (closeReceived) {
+        if (state.closeHandshakeDone()) {
             frame.release();
             return;
         }
-        closeReceived = true;
-        if (closeSent) {
+        if (state.closing()) {
+            state = state.closeReceived();
             frame.release();
             client.close();
         } else {
-            closeSent = true;
+            state = state.closeReceived();
             closeCode = frame.statusCode() < 0 ? 1005 : frame.statusCode();
             closeReason = "client closed";
             // echo the client's code (and reason), then close the TCP connection
@@ -488,7 +395,7 @@ public final class Connection {
 
     /** Keep-alive: no read from the client for {@code ping} seconds. */
     void idle() {
-        if (closing() || clientPaused) {
+        if (state.closing() || flow.clientPaused()) {
             return; // not reading the client on purpose; silence is ours, not the client's
         }
         if (awaitingPong) {
@@ -500,56 +407,33 @@ public final class Connection {
     }
 
     void clientWritabilityChanged() {
-        if (client.isWritable()) {
-            cancel(clientStall);
-            clientStall = null;
-            if (pendingPong != null) {
-                client.writeAndFlush(new PongWebSocketFrame(pendingPong), client.voidPromise());
-                pendingPong = null;
-            }
-            if (peerPaused && peer != null) {
-                peerPaused = false;
-                peer.read();
-            }
-        } else if (clientStall == null) {
-            clientStall = loop.schedule(() -> {
-                sendClose(1001, "write timeout");
-                client.close();
-                closePeerAfterFlush();
-            }, settings.writeTimeout, TimeUnit.SECONDS);
-        }
+        flow.clientWritabilityChanged();
     }
 
     // ---------------------------------------------------------------- peer -> client
 
     void toClient(WebSocketFrame frame) {
-        if (!upgraded) {
+        if (state.inHandshake()) {
             if (early == null) {
-                early = new java.util.ArrayDeque<>(2);
+                early = new ArrayDeque<>(2);
             }
             early.add(frame);
             return;
         }
-        if (closeSent || !client.isActive()) {
+        if (state.closing() || !client.isActive()) {
             frame.release();
             return;
         }
-        bytesToClient += frame.content().readableBytes();
-        messagesToClient++;
-        lastActivity = System.nanoTime();
+        stats.toClient(frame.content().readableBytes());
         client.write(frame, client.voidPromise());
     }
 
     void peerReadComplete() {
         client.flush();
-        if (closeSent) {
+        if (state.closing()) {
             return;
         }
-        if (client.isWritable()) {
-            peer.read();
-        } else {
-            peerPaused = true;
-        }
+        flow.peerReadComplete();
     }
 
     void peerFailed(Throwable cause) {
@@ -568,7 +452,7 @@ public final class Connection {
 
     /** The peer's stream ended (after the framer flushed what it held). */
     void peerInactive() {
-        if (!upgraded) {
+        if (state.inHandshake()) {
             peerEndedEarly = true;
             return;
         }
@@ -576,12 +460,6 @@ public final class Connection {
             sendClose(1011, "peer connection reset");
         } else {
             sendClose(1000, "peer closed");
-        }
-    }
-
-    private static void cancel(ScheduledFuture<?> f) {
-        if (f != null) {
-            f.cancel(false);
         }
     }
 }

@@ -4,7 +4,6 @@ import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 
@@ -47,7 +46,7 @@ final class ListenerPipelines {
     static void upgrade(ChannelPipeline p, Connection conn) {
         ListenerSettings s = conn.settings();
         p.addBefore(HTTP, WS_ENCODER, new WebSocket13FrameEncoder(false));
-        p.addAfter(HTTP, UTF8, new Utf8FrameValidator(true));
+        p.addAfter(HTTP, UTF8, new ClientUtf8Check(conn));
         String last = UTF8;
         if (s.ping > 0) {
             p.addAfter(UTF8, KEEPALIVE, new IdleStateHandler(s.ping, 0, 0, TimeUnit.SECONDS));
@@ -55,6 +54,6 @@ final class ListenerPipelines {
         }
         p.addAfter(last, CLIENT, new ClientHandler(conn));
         p.remove(UPGRADE);
-        p.replace(HTTP, WS_DECODER, new ClientFrameDecoder(s.maxFrameSize));
+        p.replace(HTTP, WS_DECODER, new ClientFrameDecoder(s.maxFrameSize, conn));
     }
 }

@@ -118,8 +118,8 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
         Route route = out.route;
         ServiceTable.Entry<Framer> framer = out.framer;
         openedState = out.state;
-        Connection conn = new Connection(listener.connections().nextId(), s, ctx.channel(), req, route, framer,
-                backend.ref, openedState);
+        Connection conn = new Connection(listener.connections().nextId(), s, ctx.channel(), req, route, framer.name,
+                framer.ref, backend.ref, openedState);
         ChannelFuture f;
         try {
             f = PeerConnector.connect(listener.transport(), ctx.channel().eventLoop(), conn, s.connectTimeout * 1000);

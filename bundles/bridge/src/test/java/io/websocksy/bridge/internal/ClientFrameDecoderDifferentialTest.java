@@ -41,7 +41,8 @@ class ClientFrameDecoderDifferentialTest {
     /** What a decoder delivered, as a canonical text: one line per message or control frame. */
     private static String run(boolean ours, byte[] input, SplittableRandom chops, int mode, int[] failCode) {
         EmbeddedChannel ch = ours
-                ? new EmbeddedChannel(new WebSocket13FrameEncoder(false), new ClientFrameDecoder(MAX))
+                ? new EmbeddedChannel(new WebSocket13FrameEncoder(false), new ClientFrameDecoder(MAX,
+                        (code, reason) -> failCode[0] = code))
                 : new EmbeddedChannel(new WebSocket13FrameEncoder(false), new WebSocket13FrameDecoder(
                         WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(MAX).expectMaskedFrames(true)
                                 .allowExtensions(false).closeOnProtocolViolation(true).withUTF8Validator(false)
