@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -24,10 +25,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.websocksy.api.backend.Backend;
 
 /**
  * One WebSocket listener (factory PID {@value #PID}; {@code websocksy.listener-main.cfg} configures
@@ -217,6 +220,8 @@ public final class Listener {
     private final ListenerSecurity security = new ListenerSecurity();
     private final RateLimitedLog rejections = new RateLimitedLog(LoggerFactory.getLogger("io.websocksy.handshake"), 20);
     private volatile ListenerSettings settings;
+    /** What clients accepted under {@link #settings} see of this listener; replaced with the settings. */
+    private volatile Context context;
     private volatile Channel server;
     // management (Admin): totals since activation, drain state; drain/resume/modified hold `this`
     private final AtomicLong acceptedTotal = new AtomicLong();
@@ -236,6 +241,7 @@ public final class Listener {
             throw e;
         }
         settings = s;
+        context = new Context(s, this);
         try {
             server = bind(s);
         } catch (RuntimeException e) {
@@ -285,6 +291,7 @@ public final class Listener {
             LOG.info("listener {} moved from {} to {}", next.name, previous.localAddress(), fresh.localAddress());
         }
         settings = next;
+        context = new Context(next, this);
         LOG.info("listener {} reconfigured - {}", next.name, next);
     }
 
@@ -299,13 +306,9 @@ public final class Listener {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ListenerSettings cur = settings;
                         acceptedTotal.incrementAndGet();
                         channels.add(ch);
-                        security.initChannel(ch, cur);
-                        ch.pipeline().addLast(ListenerPipelines.HTTP,
-                                new HttpHeadDecoder(cur.maxRequestLine, cur.maxHeaderSize, cur.maxHeaders));
-                        ch.pipeline().addLast(ListenerPipelines.UPGRADE, new UpgradeHandler(Listener.this, cur));
+                        BridgePipeline.client(ch, context, security);
                     }
                 });
         ChannelFuture f = b.bind(new InetSocketAddress(s.listen, s.port)).await();
@@ -349,23 +352,12 @@ public final class Listener {
         LOG.info("listener {} stopped ({} connections closed with 1001)", s.name, mine.size());
     }
 
-    void rejected(Channel ch, String request, int status, String cause) {
-        rejectedTotal.incrementAndGet();
-        rejections.info("{} {} {} -> {} {}", settings.name, ClientAddress.format(ClientAddress.of(ch)), request, status,
-                cause);
-    }
-
     /** @return the bound address, or null */
     public InetSocketAddress boundAddress() {
         return server == null ? null : (InetSocketAddress) server.localAddress();
     }
 
     // ---------------------------------------------------------------- management (Admin)
-
-    /** Counts a handshake answered with 101. */
-    void upgraded() {
-        upgradedTotal.incrementAndGet();
-    }
 
     /** @return the listener's name (its configuration's instance name) */
     String name() {
@@ -475,23 +467,91 @@ public final class Listener {
         }
     }
 
-    Transport transport() {
-        return transport;
-    }
-
+    /** @return the TLS context and the connection limits (the tests read the limits) */
     ListenerSecurity security() {
         return security;
     }
 
-    FramerRegistry framers() {
-        return framers;
-    }
+    /**
+     * The {@link ListenerContext} of one configuration: the settings with the listener's security, the
+     * shared services and its counters, without the rest of the listener.
+     */
+    private static final class Context implements ListenerContext {
+        private final ListenerSettings settings;
+        private final ListenerSecurity security;
+        private final Transport transport;
+        private final FramerRegistry framers;
+        private final BackendRegistry backends;
+        private final ConnectionRegistry connections;
+        private final AtomicLong upgradedTotal;
+        private final AtomicLong rejectedTotal;
+        private final RateLimitedLog rejections;
 
-    BackendRegistry backends() {
-        return backends;
-    }
+        Context(ListenerSettings settings, Listener l) {
+            this.settings = settings;
+            this.security = l.security;
+            this.transport = l.transport;
+            this.framers = l.framers;
+            this.backends = l.backends;
+            this.connections = l.connections;
+            this.upgradedTotal = l.upgradedTotal;
+            this.rejectedTotal = l.rejectedTotal;
+            this.rejections = l.rejections;
+        }
 
-    ConnectionRegistry connections() {
-        return connections;
+        @Override
+        public ListenerSettings settings() {
+            return settings;
+        }
+
+        @Override
+        public void resolveClient(Channel ch, HttpHead head) {
+            security.resolveClient(ch, head, settings);
+        }
+
+        @Override
+        public String admit(Channel ch) {
+            return security.admit(ch, settings);
+        }
+
+        @Override
+        public ServiceTable.Entry<Backend> backend() {
+            return backends.lookup(settings.backend);
+        }
+
+        @Override
+        public Executor routeExecutor() {
+            return transport.routeExecutor();
+        }
+
+        @Override
+        public FramerRegistry framers() {
+            return framers;
+        }
+
+        @Override
+        public long nextConnectionId() {
+            return connections.nextId();
+        }
+
+        @Override
+        public ChannelFuture connectPeer(Connection conn) throws PeerConnector.UnsupportedTransportException {
+            return PeerConnector.connect(transport, conn.clientChannel().eventLoop(), conn,
+                    settings.connectTimeout * 1000, ch -> BridgePipeline.peer(ch, conn));
+        }
+
+        @Override
+        public void upgraded(ChannelPipeline p, Connection conn) {
+            connections.add(conn);
+            upgradedTotal.incrementAndGet();
+            BridgePipeline.upgrade(p, conn);
+        }
+
+        @Override
+        public void rejected(Channel ch, String request, int status, String cause) {
+            rejectedTotal.incrementAndGet();
+            rejections.info("{} {} {} -> {} {}", settings.name, ClientAddress.format(ClientAddress.of(ch)), request,
+                    status, cause);
+        }
     }
 }

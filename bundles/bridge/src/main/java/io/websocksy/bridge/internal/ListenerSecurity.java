@@ -1,28 +1,21 @@
 package io.websocksy.bridge.internal;
 
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 
 import org.slf4j.LoggerFactory;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
 /**
  * The security and operations side of one listener (SPEC 9), owned by {@link Listener} across
  * reconfigurations: the TLS context (reloaded when its files change), the PROXY protocol decoder and
  * TLS handler at the front of each client pipeline, the real client address, and the connection
- * limits. Client pipeline before the upgrade: {@code proxy} (with {@code proxy-protocol}),
- * {@code tls} and {@code tlslog} (with {@code tls-certificate}), then {@code http}, {@code upgrade}.
+ * limits. Where its handlers stand in the client pipeline: {@link BridgePipeline}.
  */
 final class ListenerSecurity implements AutoCloseable {
-    static final String PROXY = "proxy";
-    static final String TLS = "tls";
-    static final String TLS_LOG = "tlslog";
-
     private final RateLimitedLog log = new RateLimitedLog(LoggerFactory.getLogger("io.websocksy.handshake"), 20);
     private final ConnectionLimits limits = new ConnectionLimits();
     private volatile TlsContextHolder tls;
@@ -54,22 +47,15 @@ final class ListenerSecurity implements AutoCloseable {
         return limits;
     }
 
-    /** Puts the PROXY decoder and the TLS handler in front of a new client's pipeline. */
-    void initChannel(Channel ch, ListenerSettings s) {
-        ChannelPipeline p = ch.pipeline();
-        if (s.proxyProtocol != ProxyProtocolDecoder.Mode.OFF) {
-            SocketAddress peer = ch.remoteAddress();
-            boolean trusted = peer instanceof InetSocketAddress
-                    && s.trustedProxies.trusts(((InetSocketAddress) peer).getAddress());
-            p.addLast(PROXY, new ProxyProtocolDecoder(s.proxyProtocol, trusted,
-                    (ctx, cause) -> log.info("{} {} connection closed: {}", s.name,
-                            ClientAddress.format(ClientAddress.of(ctx.channel())), cause)));
-        }
-        TlsContextHolder t = tls;
-        if (t != null) {
-            p.addLast(TLS, t.newHandler(ch.alloc(), s.handshakeTimeout * 1000L));
-            p.addLast(TLS_LOG, new TlsLog(s.name));
-        }
+    /** @return where the PROXY decoder reports a connection it closes (one rate-limited line) */
+    ProxyProtocolDecoder.Rejection proxyFailureLog(String listener) {
+        return (ctx, cause) -> log.info("{} {} connection closed: {}", listener,
+                ClientAddress.format(ClientAddress.of(ctx.channel())), cause);
+    }
+
+    /** @return the handler that logs a failed TLS handshake of one client, then steps out of the pipeline */
+    ChannelInboundHandlerAdapter tlsLog(String listener) {
+        return new TlsLog(listener);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.websocksy.bridge.internal;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.function.Consumer;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -29,8 +30,12 @@ final class PeerConnector {
     private PeerConnector() {
     }
 
-    static ChannelFuture connect(Transport t, EventLoop loop, Connection conn, int connectTimeoutMillis)
-            throws UnsupportedTransportException {
+    /**
+     * @param pipeline puts the peer handlers in place ({@code BridgePipeline.peer})
+     * @throws UnsupportedTransportException when this runtime cannot reach the peer's transport
+     */
+    static ChannelFuture connect(Transport t, EventLoop loop, Connection conn, int connectTimeoutMillis,
+            Consumer<Channel> pipeline) throws UnsupportedTransportException {
         PeerAddress a = conn.route().peer();
         Bootstrap b = new Bootstrap().group(loop)
                 .option(ChannelOption.AUTO_READ, false)
@@ -38,7 +43,7 @@ final class PeerConnector {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ListenerPipelines.peer(ch, conn);
+                        pipeline.accept(ch);
                     }
                 });
         PeerAllowList allowed = conn.settings().allowedPeers;

@@ -25,32 +25,33 @@ import io.websocksy.api.framer.FramingState;
  * loop.
  */
 final class UpgradeHandler extends ChannelInboundHandlerAdapter {
-    private final Listener listener;
-    private final ListenerSettings s;
+    private final ListenerContext context;
+    private final ListenerSettings settings;
     private ScheduledFuture<?> handshakeTimer;
     private ScheduledFuture<?> gatewayTimer;
     private boolean headSeen;
     private boolean finished;
-    private String what = "-";
+    /** Method and (cut) target of the request, for the log line of a rejection. */
+    private String request = "-";
     /** Retry-After seconds of a 503 for a connection limit; 0 = none. */
     private int retryAfter;
     /** The connection whose peer is connecting; owns the peer channel and, through it, the framing state. */
     private Connection pending;
     private FramingState openedState;
 
-    UpgradeHandler(Listener listener, ListenerSettings settings) {
-        this.listener = listener;
-        this.s = settings;
+    UpgradeHandler(ListenerContext context) {
+        this.context = context;
+        this.settings = context.settings();
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         handshakeTimer = ctx.executor().schedule(() -> {
             if (!headSeen && ctx.channel().isOpen()) {
-                listener.rejected(ctx.channel(), what, 408, "no complete request within " + s.handshakeTimeout + " s");
+                context.rejected(ctx.channel(), request, 408, "no complete request within " + settings.handshakeTimeout + " s");
                 ctx.close();
             }
-        }, s.handshakeTimeout, TimeUnit.SECONDS);
+        }, settings.handshakeTimeout, TimeUnit.SECONDS);
         ctx.read();
     }
 
@@ -67,31 +68,31 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         HttpHead head = (HttpHead) msg;
-        listener.security().resolveClient(ctx.channel(), head, s);
-        what = head.method + " " + (head.target.length() > 200 ? head.target.substring(0, 200) + "..." : head.target);
+        context.resolveClient(ctx.channel(), head);
+        request = head.method + " " + (head.target.length() > 200 ? head.target.substring(0, 200) + "..." : head.target);
         HandshakeValidator.Valid valid;
         try {
-            valid = HandshakeValidator.validate(head, s);
+            valid = HandshakeValidator.validate(head, settings);
         } catch (HttpError e) {
             reject(ctx, e.status, e.getMessage());
             return;
         }
-        String full = listener.security().admit(ctx.channel(), s);
+        String full = context.admit(ctx.channel());
         if (full != null) {
-            retryAfter = s.retryAfter;
+            retryAfter = settings.retryAfter;
             reject(ctx, 503, full);
             return;
         }
-        Request req = new Request(head, valid.subprotocols, ClientAddress.of(ctx.channel()), s.name);
-        ServiceTable.Entry<Backend> backend = listener.backends().lookup(s.backend);
+        Request req = new Request(head, valid.subprotocols, ClientAddress.of(ctx.channel()), settings.name);
+        ServiceTable.Entry<Backend> backend = context.backend();
         if (backend == null) {
-            reject(ctx, 503, "no backend named '" + s.backend + "' is running");
+            reject(ctx, 503, "no backend named '" + settings.backend + "' is running");
             return;
         }
         gatewayTimer = ctx.executor().schedule(() -> reject(ctx, 504,
-                "route and peer connect not done within " + s.connectTimeout + " s"), s.connectTimeout, TimeUnit.SECONDS);
+                "route and peer connect not done within " + settings.connectTimeout + " s"), settings.connectTimeout, TimeUnit.SECONDS);
         try {
-            RouteCheck.ask(listener.transport().routeExecutor(), backend.service, req,
+            RouteCheck.ask(context.routeExecutor(), backend.service, req,
                     (r, t) -> ctx.executor().execute(() -> routed(ctx, req, valid, backend, r, t)));
         } catch (RejectedExecutionException e) {
             reject(ctx, 503, "route executor saturated");
@@ -110,7 +111,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
         if (finished || !ctx.channel().isActive()) {
             return;
         }
-        RouteCheck.Outcome out = RouteCheck.check(backend, req, result, failure, listener.framers());
+        RouteCheck.Outcome out = RouteCheck.check(backend, req, result, failure, context.framers());
         if (!out.ok()) {
             reject(ctx, out.status, out.cause);
             return;
@@ -118,11 +119,11 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
         Route route = out.route;
         ServiceTable.Entry<Framer> framer = out.framer;
         openedState = out.state;
-        Connection conn = new Connection(listener.connections().nextId(), s, ctx.channel(), req, route, framer.name,
+        Connection conn = new Connection(context.nextConnectionId(), settings, ctx.channel(), req, route, framer.name,
                 framer.ref, backend.ref, openedState);
         ChannelFuture f;
         try {
-            f = PeerConnector.connect(listener.transport(), ctx.channel().eventLoop(), conn, s.connectTimeout * 1000);
+            f = context.connectPeer(conn);
         } catch (PeerConnector.UnsupportedTransportException e) {
             reject(ctx, 502, "cannot connect " + route.peer() + ": " + e.getMessage());
             return;
@@ -155,9 +156,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
         pending = null;
         ctx.write(Responses.switching(ctx.alloc(), HandshakeValidator.accept(valid.key),
                 route.subprotocol().orElse(null)));
-        listener.connections().add(conn);
-        listener.upgraded();
-        ListenerPipelines.upgrade(ctx.pipeline(), conn);
+        context.upgraded(ctx.pipeline(), conn);
         conn.started();
         Channel ch = conn.clientChannel();
         ch.flush();
@@ -190,7 +189,7 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
         finished = true;
         cancelTimers();
         release();
-        listener.rejected(ctx.channel(), what, status, cause);
+        context.rejected(ctx.channel(), request, status, cause);
         if (ctx.channel().isActive()) {
             Responses.error(ctx.channel(), status, retryAfter);
         }
