@@ -8,6 +8,20 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.websocksy.bridge.internal.config.ListenerSettings;
+import io.websocksy.bridge.internal.handshake.ListenerContext;
+import io.websocksy.bridge.internal.handshake.UpgradeHandler;
+import io.websocksy.bridge.internal.http.HttpHeadDecoder;
+import io.websocksy.bridge.internal.peer.PeerDatagramDecoder;
+import io.websocksy.bridge.internal.peer.PeerFramingDecoder;
+import io.websocksy.bridge.internal.peer.PeerHandler;
+import io.websocksy.bridge.internal.relay.ClientFrameDecoder;
+import io.websocksy.bridge.internal.relay.ClientHandler;
+import io.websocksy.bridge.internal.relay.ClientUtf8Check;
+import io.websocksy.bridge.internal.relay.Connection;
+import io.websocksy.bridge.internal.relay.FlowControl;
+import io.websocksy.bridge.internal.security.ProxyProtocolDecoder;
+import io.websocksy.bridge.internal.security.TlsContextHolder;
 
 /**
  * Every handler name and every pipeline of the bridge, in one place. Handlers in brackets are there
@@ -41,7 +55,7 @@ import io.netty.handler.timeout.IdleStateHandler;
  * Inbound events run top to bottom, outbound writes bottom to top. Both channels of one connection
  * run on the same event loop with auto-read off; {@link FlowControl} reads them.
  */
-final class BridgePipeline {
+public final class BridgePipeline {
     static final String PROXY = "proxy";
     static final String TLS = "tls";
     static final String TLS_LOG = "tlslog";

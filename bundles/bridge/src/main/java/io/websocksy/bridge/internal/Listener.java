@@ -14,9 +14,7 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
-import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +29,19 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.websocksy.api.backend.Backend;
+import io.websocksy.bridge.internal.config.ListenerConfig;
+import io.websocksy.bridge.internal.config.ListenerSettings;
+import io.websocksy.bridge.internal.handshake.ListenerContext;
+import io.websocksy.bridge.internal.http.HttpHead;
+import io.websocksy.bridge.internal.peer.PeerConnector;
+import io.websocksy.bridge.internal.relay.Connection;
+import io.websocksy.bridge.internal.runtime.BackendRegistry;
+import io.websocksy.bridge.internal.runtime.ConnectionRegistry;
+import io.websocksy.bridge.internal.runtime.FramerRegistry;
+import io.websocksy.bridge.internal.runtime.NettyRuntime;
+import io.websocksy.bridge.internal.runtime.RateLimitedLog;
+import io.websocksy.bridge.internal.runtime.ServiceTable;
+import io.websocksy.bridge.internal.security.ClientAddress;
 
 /**
  * One WebSocket listener (factory PID {@value #PID}; {@code websocksy.listener-main.cfg} configures
@@ -41,173 +52,14 @@ import io.websocksy.api.backend.Backend;
  */
 @Component(service = Listener.class, configurationPid = Listener.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         immediate = true)
-@Designate(ocd = Listener.Config.class, factory = true)
+@Designate(ocd = ListenerConfig.class, factory = true)
 public final class Listener {
     /** Factory configuration PID. */
-    public static final String PID = "websocksy.listener";
+    public static final String PID = ListenerConfig.PID;
     private static final Logger LOG = LoggerFactory.getLogger(Listener.class);
 
-    /** Metatype of a listener (SPEC 6 and 9). */
-    @ObjectClassDefinition(id = PID, name = "websocksy listener",
-            description = "A WebSocket listener: address, keep-alive, backend and limits.")
-    public @interface Config {
-        /** @return listen address */
-        @AttributeDefinition(name = "Listen address", description = "Address to bind; :: is dual-stack (IPv4 too).")
-        String listen() default "::";
-
-        /** @return port */
-        @AttributeDefinition(name = "Port", min = "0", max = "65535", description = "TCP port of the WebSocket "
-                + "listener; 0 binds any free port (the log names it).")
-        int port() default 8001;
-
-        /** @return ping */
-        @AttributeDefinition(name = "Ping interval (s)", min = "0", max = "86400", description = "Send a ping after this many "
-                + "seconds without traffic from the client; close when the next interval passes silently. 0 = off.")
-        int ping() default 30;
-
-        /** @return backend */
-        @AttributeDefinition(name = "Backend", description = "Name of the backend instance that routes this "
-                + "listener's connections; 503 while none of that name runs.")
-        String backend() default "main";
-
-        /** @return handshake timeout */
-        @AttributeDefinition(name = "Handshake timeout (s)", min = "1", max = "3600", description = "Counted from TCP accept.")
-        int handshake$_$timeout() default 10;
-
-        /** @return max request line */
-        @AttributeDefinition(name = "Max request line (bytes)", min = "64", max = "1048576", description = "Longer: 414.")
-        int max$_$request$_$line() default 4096;
-
-        /** @return max header size */
-        @AttributeDefinition(name = "Max header section (bytes)", min = "256", max = "1048576", description = "Larger: 431.")
-        int max$_$header$_$size() default 8192;
-
-        /** @return max headers */
-        @AttributeDefinition(name = "Max header fields", min = "8", max = "10000", description = "More: 431.")
-        int max$_$headers() default 100;
-
-        /** @return max frame */
-        @AttributeDefinition(name = "Max frame payload (bytes)", min = "125", max = "2147483647", description = "Checked from the "
-                + "frame header; larger: close 1009.")
-        int max$_$frame$_$size() default 1048576;
-
-        /** @return max message */
-        @AttributeDefinition(name = "Max message (bytes)", min = "1024", max = "2147483647", description = "Messages held whole "
-                + "(datagram peers) and the peer-side framer buffer; larger: close 1009.")
-        int max$_$message$_$size() default 1048576;
-
-        /** @return connect timeout */
-        @AttributeDefinition(name = "Connect timeout (s)", min = "1", max = "3600", description = "Route look-up, DNS and peer "
-                + "connect; longer: 504.")
-        int connect$_$timeout() default 10;
-
-        /** @return max subprotocols */
-        @AttributeDefinition(name = "Max subprotocols offered", min = "1", max = "1024", description = "More distinct "
-                + "Sec-WebSocket-Protocol tokens in one request: 400.")
-        int max$_$subprotocols() default 32;
-
-        /** @return write timeout */
-        @AttributeDefinition(name = "Write stall timeout (s)", min = "1", max = "86400", description = "A side that stays "
-                + "unwritable this long is closed with 1001.")
-        int write$_$timeout() default 60;
-
-        /** @return allowed origins */
-        @AttributeDefinition(name = "Allowed origins", description = "Origins allowed to open a WebSocket: full "
-                + "origins (https://app.example.com) or host patterns (example.com, *.example.com); another Origin "
-                + "gets 403 and the peer is never contacted. Empty: any origin.")
-        String[] allowed$_$origins() default {};
-
-        /** @return allow missing origin */
-        @AttributeDefinition(name = "Allow missing Origin", description = "With allowed-origins set: whether a "
-                + "request without an Origin header (a non-browser client) is accepted; false gives 403.")
-        boolean allow$_$missing$_$origin() default true;
-
-        /** @return same origin */
-        @AttributeDefinition(name = "Allow same origin", description = "Also accept an Origin whose host and port "
-                + "are the request's own Host (pages served from this address); with an empty allowed-origins only "
-                + "those pass.")
-        boolean same$_$origin() default false;
-
-        /** @return max connections */
-        @AttributeDefinition(name = "Max connections", min = "0", max = "2147483647", description = "Connections this listener serves at "
-                + "once (counted from a valid request until close); more get 503 with Retry-After. 0 = unlimited.")
-        int max$_$connections() default 0;
-
-        /** @return max connections per IP */
-        @AttributeDefinition(name = "Max connections per client IP", min = "0", max = "2147483647", description = "Per real client "
-                + "address (after trusted-proxies); more get 503 with Retry-After. 0 = unlimited.")
-        int max$_$connections$_$per$_$ip() default 0;
-
-        /** @return retry after */
-        @AttributeDefinition(name = "Retry-After (s)", min = "1", max = "86400", description = "Retry-After of the "
-                + "503 sent when a connection limit is reached.")
-        int retry$_$after() default 5;
-
-        /** @return allowed peers */
-        @AttributeDefinition(name = "Allowed peers", description = "Where routes may connect: ip[:port], "
-                + "CIDR[:port], [ipv6-CIDR]:port, host:port, *.domain:port, port ranges lo-hi, tcp:// or udp:// "
-                + "prefix, unix:/directory. Checked on the resolved address, which is the one connected; others "
-                + "get 403. Empty: any peer.")
-        String[] allowed$_$peers() default {};
-
-        /** @return trusted proxies */
-        @AttributeDefinition(name = "Trusted proxies", description = "IPs and CIDR ranges of reverse proxies whose "
-                + "Forwarded / X-Forwarded-For headers and PROXY protocol headers are believed. Empty: none.")
-        String[] trusted$_$proxies() default {};
-
-        /** @return proxy protocol */
-        @AttributeDefinition(name = "PROXY protocol", description = "off, v1, v2 or any: trusted proxies must "
-                + "send a PROXY header of that version; a PROXY header from any other address closes the "
-                + "connection. Needs trusted-proxies.", options = {
-                    @org.osgi.service.metatype.annotations.Option(value = "off"),
-                    @org.osgi.service.metatype.annotations.Option(value = "v1"),
-                    @org.osgi.service.metatype.annotations.Option(value = "v2"),
-                    @org.osgi.service.metatype.annotations.Option(value = "any")})
-        String proxy$_$protocol() default "off";
-
-        /** @return TLS certificate */
-        @AttributeDefinition(name = "TLS certificate chain", required = false, description = "PEM file, leaf "
-                + "first; with tls-key the listener speaks wss:// (TLS 1.2 and 1.3). Empty: plain ws://.")
-        String tls$_$certificate() default "";
-
-        /** @return TLS key */
-        @AttributeDefinition(name = "TLS private key", required = false, description = "PEM PKCS#8 (BEGIN PRIVATE "
-                + "KEY), RSA, EC or EdDSA, unencrypted.")
-        String tls$_$key() default "";
-
-        /** @return TLS client CA */
-        @AttributeDefinition(name = "TLS client CA bundle", required = false, description = "PEM CA certificates; "
-                + "when set, clients must present a certificate they signed. Empty: no client certificates.")
-        String tls$_$client$_$ca() default "";
-
-        /** @return TLS reload interval */
-        @AttributeDefinition(name = "TLS reload check (s)", min = "0", max = "86400", description = "How often the "
-                + "TLS files are checked for changes; new connections get the new certificate. 0 = never.")
-        int tls$_$reload$_$interval() default 10;
-
-        /** @return TLS provider */
-        @AttributeDefinition(name = "TLS provider", description = "auto (OpenSSL via netty-tcnative when "
-                + "installed, else the JDK), jdk or openssl.", options = {
-                    @org.osgi.service.metatype.annotations.Option(value = "auto"),
-                    @org.osgi.service.metatype.annotations.Option(value = "jdk"),
-                    @org.osgi.service.metatype.annotations.Option(value = "openssl")})
-        String tls$_$provider() default "auto";
-
-        /** @return access log */
-        @AttributeDefinition(name = "Access log", description = "One line per connection at close on the logger "
-                + "io.websocksy.access (replaces the close line of io.websocksy.connection).")
-        boolean access$_$log() default false;
-
-        /** @return access log format */
-        @AttributeDefinition(name = "Access log format", description = "text or json (one object per line).",
-                options = {
-                    @org.osgi.service.metatype.annotations.Option(value = "text"),
-                    @org.osgi.service.metatype.annotations.Option(value = "json")})
-        String access$_$log$_$format() default "text";
-    }
-
     @Reference
-    private Transport transport;
+    private NettyRuntime runtime;
     @Reference
     private FramerRegistry framers;
     @Reference
@@ -249,7 +101,7 @@ public final class Listener {
             throw e;
         }
         LOG.info("listener {} listening on {} ({}) - {}", s.name, server.localAddress(),
-                transport.isEpoll() ? "epoll" : "nio", s);
+                runtime.isEpoll() ? "epoll" : "nio", s);
     }
 
     @Modified
@@ -297,8 +149,8 @@ public final class Listener {
 
     private Channel bind(ListenerSettings s) throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap()
-                .group(transport.boss(), transport.workers())
-                .channel(transport.serverChannel())
+                .group(runtime.boss(), runtime.workers())
+                .channel(runtime.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.AUTO_READ, false)
@@ -360,21 +212,21 @@ public final class Listener {
     // ---------------------------------------------------------------- management (Admin)
 
     /** @return the listener's name (its configuration's instance name) */
-    String name() {
+    public String name() {
         return settings.name;
     }
 
-    ListenerSettings settings() {
+    public ListenerSettings settings() {
         return settings;
     }
 
     /** @return true when the serving configuration has TLS ({@code tls-certificate} and {@code tls-key}) */
-    boolean tls() {
+    public boolean tls() {
         return settings.tls != null;
     }
 
     /** @return the address clients connect to: the bound one, or the configured one while not bound */
-    String address() {
+    public String address() {
         Channel ch = server;
         ListenerSettings s = settings;
         if (ch != null && ch.isOpen() && ch.localAddress() instanceof InetSocketAddress) {
@@ -386,7 +238,7 @@ public final class Listener {
     }
 
     /** @return the live connections this listener accepted */
-    List<Connection> openConnections() {
+    public List<Connection> openConnections() {
         List<Connection> mine = new ArrayList<>();
         for (Connection c : connections.snapshot()) {
             if (channels.contains(c.clientChannel())) {
@@ -397,19 +249,19 @@ public final class Listener {
     }
 
     /** @return true while draining or drained (not accepting) */
-    boolean isDraining() {
+    public boolean isDraining() {
         return draining;
     }
 
-    long acceptedTotal() {
+    public long acceptedTotal() {
         return acceptedTotal.get();
     }
 
-    long upgradedTotal() {
+    public long upgradedTotal() {
         return upgradedTotal.get();
     }
 
-    long rejectedTotal() {
+    public long rejectedTotal() {
         return rejectedTotal.get();
     }
 
@@ -419,7 +271,7 @@ public final class Listener {
      *
      * @throws IllegalStateException when already draining
      */
-    synchronized void drain(long timeoutMillis) {
+    public synchronized void drain(long timeoutMillis) {
         if (draining) {
             throw new IllegalStateException("listener " + settings.name + " is already draining (resume it first)");
         }
@@ -432,7 +284,7 @@ public final class Listener {
         int open = openConnections().size();
         LOG.info("listener {} draining: no longer accepting on {}; {} open connections, closed with 1001 in {} ms "
                 + "if still open", settings.name, addr, open, timeoutMillis);
-        drainTimer = transport.boss().schedule(this::drainTimeout, timeoutMillis, TimeUnit.MILLISECONDS);
+        drainTimer = runtime.boss().schedule(this::drainTimeout, timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
     private void drainTimeout() {
@@ -450,7 +302,7 @@ public final class Listener {
      *
      * @throws IllegalStateException when not draining, or the address cannot be bound
      */
-    synchronized void resume() throws InterruptedException {
+    public synchronized void resume() throws InterruptedException {
         if (!draining) {
             throw new IllegalStateException("listener " + settings.name + " is not draining");
         }
@@ -479,7 +331,7 @@ public final class Listener {
     private static final class Context implements ListenerContext {
         private final ListenerSettings settings;
         private final ListenerSecurity security;
-        private final Transport transport;
+        private final NettyRuntime runtime;
         private final FramerRegistry framers;
         private final BackendRegistry backends;
         private final ConnectionRegistry connections;
@@ -490,7 +342,7 @@ public final class Listener {
         Context(ListenerSettings settings, Listener l) {
             this.settings = settings;
             this.security = l.security;
-            this.transport = l.transport;
+            this.runtime = l.runtime;
             this.framers = l.framers;
             this.backends = l.backends;
             this.connections = l.connections;
@@ -521,7 +373,7 @@ public final class Listener {
 
         @Override
         public Executor routeExecutor() {
-            return transport.routeExecutor();
+            return runtime.routeExecutor();
         }
 
         @Override
@@ -536,7 +388,7 @@ public final class Listener {
 
         @Override
         public ChannelFuture connectPeer(Connection conn) throws PeerConnector.UnsupportedTransportException {
-            return PeerConnector.connect(transport, conn.clientChannel().eventLoop(), conn,
+            return PeerConnector.connect(runtime, conn.clientChannel().eventLoop(), conn,
                     settings.connectTimeout * 1000, ch -> BridgePipeline.peer(ch, conn));
         }
 

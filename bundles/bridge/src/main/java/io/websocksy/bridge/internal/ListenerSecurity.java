@@ -8,6 +8,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.websocksy.bridge.internal.config.ListenerSettings;
+import io.websocksy.bridge.internal.http.HttpHead;
+import io.websocksy.bridge.internal.runtime.RateLimitedLog;
+import io.websocksy.bridge.internal.security.ClientAddress;
+import io.websocksy.bridge.internal.security.ConnectionLimits;
+import io.websocksy.bridge.internal.security.ProxyProtocolDecoder;
+import io.websocksy.bridge.internal.security.TlsContextHolder;
 
 /**
  * The security and operations side of one listener (SPEC 9), owned by {@link Listener} across
@@ -15,7 +22,7 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
  * TLS handler at the front of each client pipeline, the real client address, and the connection
  * limits. Where its handlers stand in the client pipeline: {@link BridgePipeline}.
  */
-final class ListenerSecurity implements AutoCloseable {
+public final class ListenerSecurity implements AutoCloseable {
     private final RateLimitedLog log = new RateLimitedLog(LoggerFactory.getLogger("io.websocksy.handshake"), 20);
     private final ConnectionLimits limits = new ConnectionLimits();
     private volatile TlsContextHolder tls;

@@ -26,16 +26,16 @@ import javax.net.ssl.TrustManagerFactory;
  * A throw-away PKI made with the JDK's {@code keytool} (no certificate API in the JDK): a CA, and
  * leaf certificates it signs, written as PEM files (chain, PKCS#8 key) the way an operator gets them.
  */
-final class TestPki {
+public final class TestPki {
     static final char[] PASS = "changeit".toCharArray();
     final Path dir;
-    final File caPem;
+    public final File caPem;
     final X509Certificate ca;
 
     /** One signed leaf: its PEM files and the objects. */
-    static final class Leaf {
-        final File chainPem;
-        final File keyPem;
+    public static final class Leaf {
+        public final File chainPem;
+        public final File keyPem;
         final PrivateKey key;
         final X509Certificate cert;
 
@@ -47,7 +47,7 @@ final class TestPki {
         }
     }
 
-    TestPki(Path dir, String caName) throws Exception {
+    public TestPki(Path dir, String caName) throws Exception {
         this.dir = dir;
         keytool("-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=" + caName,
                 "-ext", "bc:c", "-validity", "3", "-keystore", store("ca"), "-storetype", "PKCS12",
@@ -68,7 +68,7 @@ final class TestPki {
      * @param client true for a client certificate, else a server certificate for localhost/127.0.0.1/::1
      * @return the leaf, chain PEM = leaf + CA, key PEM = PKCS#8
      */
-    Leaf leaf(String name, String keyalg, boolean client) throws Exception {
+    public Leaf leaf(String name, String keyalg, boolean client) throws Exception {
         List<String> gen = new ArrayList<>(List.of("-genkeypair", "-alias", name, "-keyalg", keyalg, "-dname",
                 "CN=" + name, "-validity", "3", "-keystore", store(name), "-storetype", "PKCS12",
                 "-storepass", "changeit", "-keypass", "changeit"));
@@ -111,7 +111,7 @@ final class TestPki {
     }
 
     /** Replaces {@code target} with {@code source} atomically (write beside, then rename), as operators should. */
-    static void replace(File source, File target) throws IOException {
+    public static void replace(File source, File target) throws IOException {
         Path tmp = target.toPath().resolveSibling(target.getName() + ".tmp");
         Files.copy(source.toPath(), tmp, StandardCopyOption.REPLACE_EXISTING);
         Files.move(tmp, target.toPath(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -1,0 +1,228 @@
+package io.websocksy.bridge.internal.runtime;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollDomainDatagramChannel;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.resolver.dns.DnsServerAddressStreamProviders;
+import io.netty.resolver.dns.SequentialDnsServerAddressStreamProvider;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.websocksy.api.peer.PeerAddress;
+import io.websocksy.bridge.internal.config.Settings;
+
+/**
+ * Owns the event loops (epoll where available, NIO otherwise), the non-blocking DNS resolver and the
+ * route executor that runs backend look-ups off the network threads. Listeners reference it
+ * statically, so SCR stops every listener before the loops shut down.
+ */
+@Component(service = NettyRuntime.class, configurationPid = NettyRuntime.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
+@Designate(ocd = NettyRuntime.Config.class)
+public final class NettyRuntime {
+    /** Configuration PID. */
+    public static final String PID = "websocksy.transport";
+    private static final Logger LOG = LoggerFactory.getLogger(NettyRuntime.class);
+
+    /** Metatype of the transport settings. */
+    @ObjectClassDefinition(id = PID, name = "websocksy transport",
+            description = "Event loops, DNS and the backend route executor shared by every listener.")
+    public @interface Config {
+        /** @return whether to use epoll */
+        @AttributeDefinition(name = "Use epoll", description = "Use the native epoll transport when it is available "
+                + "(required for unix-dgram peers); NIO otherwise.")
+        boolean epoll() default true;
+
+        /** @return worker threads */
+        @AttributeDefinition(name = "Worker threads", min = "0", max = "1024",
+                description = "Network threads; 0 means twice the number of cores.")
+        int worker$_$threads() default 0;
+
+        /** @return route threads */
+        @AttributeDefinition(name = "Route threads", min = "1", max = "1024",
+                description = "Threads that run backend route look-ups (which may block), off the network threads.")
+        int route$_$threads() default 4;
+
+        /** @return dns servers */
+        @AttributeDefinition(name = "DNS servers", description = "Comma-separated ip:port name servers for peer "
+                + "host names; empty means the system's (/etc/resolv.conf). /etc/hosts is always consulted first.")
+        String dns$_$servers() default "";
+
+        /** @return DNS query timeout */
+        @AttributeDefinition(name = "DNS query timeout (ms)", min = "100", max = "600000",
+                description = "How long one DNS query may take before the peer connect fails (502).")
+        int dns$_$timeout() default 5000;
+    }
+
+    private boolean epoll;
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private ExecutorService routeExecutor;
+    private AddressResolverGroup<InetSocketAddress> resolver;
+    private Path socketDir;
+    private final AtomicInteger socketSeq = new AtomicInteger();
+
+    @Activate
+    public void activate(Map<String, Object> props) throws IOException {
+        Settings s = new Settings(PID, props);
+        boolean wantEpoll = s.bool("epoll", true);
+        int workerThreads = s.integer("worker-threads", 0, 0, 1024);
+        int routeThreads = s.integer("route-threads", 4, 1, 1024);
+        int dnsTimeout = s.integer("dns-timeout", 5000, 100, 600_000);
+        List<InetSocketAddress> dnsServers = parseDnsServers(s.string("dns-servers", ""));
+
+        epoll = wantEpoll && Epoll.isAvailable();
+        if (wantEpoll && !epoll) {
+            LOG.warn("epoll not available ({}); using NIO - unix-dgram peers will not work",
+                    String.valueOf(Epoll.unavailabilityCause()));
+        }
+        if (epoll) {
+            boss = new EpollEventLoopGroup(1, new DefaultThreadFactory("websocksy-accept", true));
+            workers = new EpollEventLoopGroup(workerThreads, new DefaultThreadFactory("websocksy-io", true));
+        } else {
+            boss = new NioEventLoopGroup(1, new DefaultThreadFactory("websocksy-accept", true));
+            workers = new NioEventLoopGroup(workerThreads, new DefaultThreadFactory("websocksy-io", true));
+        }
+        ThreadPoolExecutor exec = new ThreadPoolExecutor(routeThreads, routeThreads, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(10_000), new DefaultThreadFactory("websocksy-route", true));
+        exec.allowCoreThreadTimeOut(true);
+        routeExecutor = exec;
+
+        DnsNameResolverBuilder dns = new DnsNameResolverBuilder()
+                .channelType(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .socketChannelType(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                .queryTimeoutMillis(dnsTimeout)
+                .nameServerProvider(dnsServers.isEmpty() ? DnsServerAddressStreamProviders.platformDefault()
+                        : new SequentialDnsServerAddressStreamProvider(dnsServers));
+        resolver = new DnsAddressResolverGroup(dns);
+
+        socketDir = Files.createTempDirectory("websocksy-dgram-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        LOG.info("transport: {} with {} worker threads, {} route threads, DNS {}", epoll ? "epoll" : "nio",
+                workerThreads == 0 ? "default" : String.valueOf(workerThreads), routeThreads,
+                dnsServers.isEmpty() ? "system" : dnsServers);
+    }
+
+    static List<InetSocketAddress> parseDnsServers(String text) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (String part : text.split(",")) {
+            String p = part.trim();
+            if (p.isEmpty()) {
+                continue;
+            }
+            PeerAddress a = PeerAddress.parse("udp://" + p).withDefaultPort(53);
+            out.add(new InetSocketAddress(a.host(), a.port()));
+        }
+        return out;
+    }
+
+    @Deactivate
+    public void deactivate() {
+        resolver.close();
+        routeExecutor.shutdownNow();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        boss.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        workers.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        try (Stream<Path> files = Files.walk(socketDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.debug("could not clean {}", socketDir, e);
+        }
+    }
+
+    /** @return true when running on epoll */
+    public boolean isEpoll() {
+        return epoll;
+    }
+
+    public EventLoopGroup boss() {
+        return boss;
+    }
+
+    public EventLoopGroup workers() {
+        return workers;
+    }
+
+    public ExecutorService routeExecutor() {
+        return routeExecutor;
+    }
+
+    public AddressResolverGroup<InetSocketAddress> resolver() {
+        return resolver;
+    }
+
+    public Class<? extends ServerChannel> serverChannel() {
+        return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    public Class<? extends SocketChannel> tcpChannel() {
+        return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    public Class<? extends DatagramChannel> udpChannel() {
+        return epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
+    }
+
+    /** @return the unix stream channel class for this transport */
+    public Class<? extends Channel> unixChannel() {
+        return epoll ? EpollDomainSocketChannel.class : NioDomainSocketChannel.class;
+    }
+
+    /** @return the unix datagram channel class, or null when unavailable (NIO) */
+    public Class<? extends Channel> unixDatagramChannel() {
+        return epoll ? EpollDomainDatagramChannel.class : null;
+    }
+
+    /** @return the socket address of a unix peer in this transport's address type */
+    public java.net.SocketAddress unixAddress(String path) {
+        return epoll ? new DomainSocketAddress(path) : java.net.UnixDomainSocketAddress.of(path);
+    }
+
+    /** @return a fresh private path for the local end of a unix-dgram bridge (removed when it closes) */
+    public String newDatagramSocketPath() {
+        return socketDir.resolve("b" + socketSeq.incrementAndGet() + ".sock").toString();
+    }
+}
