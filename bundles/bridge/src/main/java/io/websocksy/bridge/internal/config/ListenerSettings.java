@@ -1,5 +1,7 @@
 package io.websocksy.bridge.internal.config;
 
+import static io.websocksy.bridge.internal.config.ListenerConfig.*;
+
 import java.util.Map;
 
 import io.websocksy.bridge.internal.security.ClientAddress;
@@ -7,6 +9,7 @@ import io.websocksy.bridge.internal.security.OriginPolicy;
 import io.websocksy.bridge.internal.security.PeerAllowList;
 import io.websocksy.bridge.internal.security.ProxyProtocolDecoder;
 import io.websocksy.bridge.internal.security.TlsContextHolder;
+
 
 
 
@@ -42,83 +45,86 @@ public final class ListenerSettings {
     public final AccessLogFormat accessLog;
 
     public ListenerSettings(Map<String, Object> props) {
-        Settings s = new Settings(ListenerConfig.PID, props);
-        pid = s.pid();
+        PropertyReader in = new PropertyReader(ListenerConfig.PID, props);
+        pid = in.pid();
         int tilde = pid.indexOf('~');
         name = tilde >= 0 ? pid.substring(tilde + 1) : pid;
-        listen = s.string("listen", "::");
+        listen = in.string("listen", LISTEN);
         if (listen.isEmpty()) {
-            throw s.bad("listen", listen, "empty address");
+            throw in.bad("listen", listen, "empty address");
         }
-        port = s.integer("port", 8001, 0, 65535);
-        ping = s.integer("ping", 30, 0, 86400);
-        backend = s.string("backend", "main");
+        port = in.integer("port", PORT, PORT_MIN, PORT_MAX);
+        ping = in.integer("ping", PING, PING_MIN, PING_MAX);
+        backend = in.string("backend", BACKEND);
         if (backend.isEmpty()) {
-            throw s.bad("backend", backend, "empty backend name");
+            throw in.bad("backend", backend, "empty backend name");
         }
-        handshakeTimeout = s.integer("handshake-timeout", 10, 1, 3600);
-        maxRequestLine = s.integer("max-request-line", 4096, 64, 1 << 20);
-        maxHeaderSize = s.integer("max-header-size", 8192, 256, 1 << 20);
-        maxHeaders = s.integer("max-headers", 100, 8, 10_000);
-        maxFrameSize = s.integer("max-frame-size", 1 << 20, 125, Integer.MAX_VALUE);
-        maxMessageSize = s.integer("max-message-size", 1 << 20, 1024, Integer.MAX_VALUE);
-        connectTimeout = s.integer("connect-timeout", 10, 1, 3600);
-        writeTimeout = s.integer("write-timeout", 60, 1, 86400);
-        maxSubprotocols = s.integer("max-subprotocols", 32, 1, 1024);
-        boolean allowMissingOrigin = s.bool("allow-missing-origin", true);
+        handshakeTimeout = in.integer("handshake-timeout",
+                HANDSHAKE_TIMEOUT, HANDSHAKE_TIMEOUT_MIN, HANDSHAKE_TIMEOUT_MAX);
+        maxRequestLine = in.integer("max-request-line", MAX_REQUEST_LINE, MAX_REQUEST_LINE_MIN, MAX_REQUEST_LINE_MAX);
+        maxHeaderSize = in.integer("max-header-size", MAX_HEADER_SIZE, MAX_HEADER_SIZE_MIN, MAX_HEADER_SIZE_MAX);
+        maxHeaders = in.integer("max-headers", MAX_HEADERS, MAX_HEADERS_MIN, MAX_HEADERS_MAX);
+        maxFrameSize = in.integer("max-frame-size", MAX_FRAME_SIZE, MAX_FRAME_SIZE_MIN, MAX_FRAME_SIZE_MAX);
+        maxMessageSize = in.integer("max-message-size", MAX_MESSAGE_SIZE, MAX_MESSAGE_SIZE_MIN, MAX_MESSAGE_SIZE_MAX);
+        connectTimeout = in.integer("connect-timeout", CONNECT_TIMEOUT, CONNECT_TIMEOUT_MIN, CONNECT_TIMEOUT_MAX);
+        writeTimeout = in.integer("write-timeout", WRITE_TIMEOUT, WRITE_TIMEOUT_MIN, WRITE_TIMEOUT_MAX);
+        maxSubprotocols = in.integer("max-subprotocols", MAX_SUBPROTOCOLS, MAX_SUBPROTOCOLS_MIN, MAX_SUBPROTOCOLS_MAX);
+        boolean allowMissingOrigin = in.bool("allow-missing-origin", ALLOW_MISSING_ORIGIN);
         try {
             origins = OriginPolicy.parse(props.get("allowed-origins"), allowMissingOrigin)
-                    .sameOrigin(s.bool("same-origin", false));
+                    .sameOrigin(in.bool("same-origin", SAME_ORIGIN));
         } catch (IllegalArgumentException e) {
-            throw s.bad("allowed-origins", props.get("allowed-origins") instanceof String[]
+            throw in.bad("allowed-origins", props.get("allowed-origins") instanceof String[]
                     ? String.join(",", (String[]) props.get("allowed-origins")) : props.get("allowed-origins"), e.getMessage());
         }
-        maxConnections = s.integer("max-connections", 0, 0, Integer.MAX_VALUE);
-        maxConnectionsPerIp = s.integer("max-connections-per-ip", 0, 0, Integer.MAX_VALUE);
-        retryAfter = s.integer("retry-after", 5, 1, 86400);
+        maxConnections = in.integer("max-connections", MAX_CONNECTIONS, MAX_CONNECTIONS_MIN, MAX_CONNECTIONS_MAX);
+        maxConnectionsPerIp = in.integer("max-connections-per-ip",
+                MAX_CONNECTIONS_PER_IP, MAX_CONNECTIONS_PER_IP_MIN, MAX_CONNECTIONS_PER_IP_MAX);
+        retryAfter = in.integer("retry-after", RETRY_AFTER, RETRY_AFTER_MIN, RETRY_AFTER_MAX);
         try {
             allowedPeers = PeerAllowList.parse(props.get("allowed-peers"));
         } catch (IllegalArgumentException e) {
-            throw s.bad("allowed-peers", joined(props.get("allowed-peers")), e.getMessage());
+            throw in.bad("allowed-peers", joined(props.get("allowed-peers")), e.getMessage());
         }
         try {
             trustedProxies = ClientAddress.TrustedProxies.parse(props.get("trusted-proxies"));
         } catch (IllegalArgumentException e) {
-            throw s.bad("trusted-proxies", joined(props.get("trusted-proxies")), e.getMessage());
+            throw in.bad("trusted-proxies", joined(props.get("trusted-proxies")), e.getMessage());
         }
         try {
-            proxyProtocol = ProxyProtocolDecoder.Mode.parse(s.string("proxy-protocol", "off"));
+            proxyProtocol = ProxyProtocolDecoder.Mode.parse(in.string("proxy-protocol", PROXY_PROTOCOL));
         } catch (IllegalArgumentException e) {
-            throw s.bad("proxy-protocol", props.get("proxy-protocol"), e.getMessage());
+            throw in.bad("proxy-protocol", props.get("proxy-protocol"), e.getMessage());
         }
         if (proxyProtocol != ProxyProtocolDecoder.Mode.OFF && trustedProxies.isEmpty()) {
-            throw s.bad("proxy-protocol", proxyProtocol, "needs trusted-proxies (the proxies allowed to send it)");
+            throw in.bad("proxy-protocol", proxyProtocol, "needs trusted-proxies (the proxies allowed to send it)");
         }
-        String cert = s.string("tls-certificate", "");
-        String key = s.string("tls-key", "");
-        String ca = s.string("tls-client-ca", "");
-        String provider = s.string("tls-provider", "auto").toLowerCase(java.util.Locale.ROOT);
-        int reload = s.integer("tls-reload-interval", 10, 0, 86400);
+        String cert = in.string("tls-certificate", TLS_CERTIFICATE);
+        String key = in.string("tls-key", TLS_KEY);
+        String ca = in.string("tls-client-ca", TLS_CLIENT_CA);
+        String provider = in.string("tls-provider", TLS_PROVIDER).toLowerCase(java.util.Locale.ROOT);
+        int reload = in.integer("tls-reload-interval",
+                TLS_RELOAD_INTERVAL, TLS_RELOAD_INTERVAL_MIN, TLS_RELOAD_INTERVAL_MAX);
         if (cert.isEmpty() != key.isEmpty()) {
-            throw s.bad(cert.isEmpty() ? "tls-certificate" : "tls-key", "", "tls-certificate and tls-key go together");
+            throw in.bad(cert.isEmpty() ? "tls-certificate" : "tls-key", "", "tls-certificate and tls-key go together");
         }
         if (cert.isEmpty() && !ca.isEmpty()) {
-            throw s.bad("tls-client-ca", ca, "client certificates need TLS: set tls-certificate and tls-key");
+            throw in.bad("tls-client-ca", ca, "client certificates need TLS: set tls-certificate and tls-key");
         }
         if (!provider.equals("auto") && !provider.equals("jdk") && !provider.equals("openssl")) {
-            throw s.bad("tls-provider", provider, "expected auto, jdk or openssl");
+            throw in.bad("tls-provider", provider, "expected auto, jdk or openssl");
         }
         tls = cert.isEmpty() ? null : new TlsContextHolder.Config(new java.io.File(cert), new java.io.File(key),
                 ca.isEmpty() ? null : new java.io.File(ca), provider, reload);
-        accessLog = s.bool("access-log", false) ? format(s) : null;
+        accessLog = in.bool("access-log", ACCESS_LOG) ? format(in) : null;
     }
 
-    private static AccessLogFormat format(Settings s) {
-        String f = s.string("access-log-format", "text");
+    private static AccessLogFormat format(PropertyReader in) {
+        String f = in.string("access-log-format", ACCESS_LOG_FORMAT);
         try {
             return AccessLogFormat.parse(f);
         } catch (IllegalArgumentException e) {
-            throw s.bad("access-log-format", f, e.getMessage());
+            throw in.bad("access-log-format", f, e.getMessage());
         }
     }
 

@@ -11,12 +11,11 @@ import io.websocksy.api.backend.Route;
 import io.websocksy.api.framer.Framer;
 import io.websocksy.api.framer.FramerConfigException;
 import io.websocksy.api.framer.FramingState;
-import io.websocksy.bridge.internal.admin.Admin;
 import io.websocksy.bridge.internal.runtime.FramerRegistry;
 import io.websocksy.bridge.internal.runtime.ServiceTable;
 
 /**
- * The route steps that a handshake ({@link UpgradeHandler}) and a dry run ({@link Admin}) share, so
+ * The route steps that a handshake ({@link UpgradeHandler}) and a dry run ({@code admin.Admin}) share, so
  * both give the same status for the same answer: ask the backend on the route executor, then check
  * the answer (404 no route, 500 backend failure or a subprotocol the client did not offer, 503 framer
  * not installed, 500 framer config rejected, 502 peer without port). Nothing here connects.

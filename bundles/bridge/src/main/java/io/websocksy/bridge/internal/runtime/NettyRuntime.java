@@ -51,7 +51,7 @@ import io.netty.resolver.dns.DnsServerAddressStreamProviders;
 import io.netty.resolver.dns.SequentialDnsServerAddressStreamProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.websocksy.api.peer.PeerAddress;
-import io.websocksy.bridge.internal.config.Settings;
+import io.websocksy.bridge.internal.config.PropertyReader;
 
 /**
  * Owns the event loops (epoll where available, NIO otherwise), the non-blocking DNS resolver and the
@@ -60,7 +60,7 @@ import io.websocksy.bridge.internal.config.Settings;
  */
 @Component(service = NettyRuntime.class, configurationPid = NettyRuntime.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
-@Designate(ocd = NettyRuntime.Config.class)
+@Designate(ocd = NettyRuntime.RuntimeConfig.class)
 public final class NettyRuntime {
     /** Configuration PID. */
     public static final String PID = "websocksy.transport";
@@ -69,31 +69,43 @@ public final class NettyRuntime {
     /** Metatype of the transport settings. */
     @ObjectClassDefinition(id = PID, name = "websocksy transport",
             description = "Event loops, DNS and the backend route executor shared by every listener.")
-    public @interface Config {
+    public @interface RuntimeConfig {
+        // Defaults and ranges: the attributes below and activate() both take them from here.
+        /** Default of {@code epoll}. */
+        boolean EPOLL = true;
+        /** {@code worker-threads}: default, least, greatest. */
+        int WORKER_THREADS = 0, WORKER_THREADS_MIN = 0, WORKER_THREADS_MAX = 1024;
+        /** {@code route-threads}: default, least, greatest. */
+        int ROUTE_THREADS = 4, ROUTE_THREADS_MIN = 1, ROUTE_THREADS_MAX = 1024;
+        /** {@code dns-timeout}: default, least, greatest. */
+        int DNS_TIMEOUT = 5000, DNS_TIMEOUT_MIN = 100, DNS_TIMEOUT_MAX = 600000;
+        /** Default of {@code dns-servers}. */
+        String DNS_SERVERS = "";
+
         /** @return whether to use epoll */
         @AttributeDefinition(name = "Use epoll", description = "Use the native epoll transport when it is available "
                 + "(required for unix-dgram peers); NIO otherwise.")
-        boolean epoll() default true;
+        boolean epoll() default EPOLL;
 
         /** @return worker threads */
-        @AttributeDefinition(name = "Worker threads", min = "0", max = "1024",
+        @AttributeDefinition(name = "Worker threads", min = "" + WORKER_THREADS_MIN, max = "" + WORKER_THREADS_MAX,
                 description = "Network threads; 0 means twice the number of cores.")
-        int worker$_$threads() default 0;
+        int worker$_$threads() default WORKER_THREADS;
 
         /** @return route threads */
-        @AttributeDefinition(name = "Route threads", min = "1", max = "1024",
+        @AttributeDefinition(name = "Route threads", min = "" + ROUTE_THREADS_MIN, max = "" + ROUTE_THREADS_MAX,
                 description = "Threads that run backend route look-ups (which may block), off the network threads.")
-        int route$_$threads() default 4;
+        int route$_$threads() default ROUTE_THREADS;
 
         /** @return dns servers */
         @AttributeDefinition(name = "DNS servers", description = "Comma-separated ip:port name servers for peer "
                 + "host names; empty means the system's (/etc/resolv.conf). /etc/hosts is always consulted first.")
-        String dns$_$servers() default "";
+        String dns$_$servers() default DNS_SERVERS;
 
         /** @return DNS query timeout */
-        @AttributeDefinition(name = "DNS query timeout (ms)", min = "100", max = "600000",
+        @AttributeDefinition(name = "DNS query timeout (ms)", min = "" + DNS_TIMEOUT_MIN, max = "" + DNS_TIMEOUT_MAX,
                 description = "How long one DNS query may take before the peer connect fails (502).")
-        int dns$_$timeout() default 5000;
+        int dns$_$timeout() default DNS_TIMEOUT;
     }
 
     private boolean epoll;
@@ -106,12 +118,15 @@ public final class NettyRuntime {
 
     @Activate
     public void activate(Map<String, Object> props) throws IOException {
-        Settings s = new Settings(PID, props);
-        boolean wantEpoll = s.bool("epoll", true);
-        int workerThreads = s.integer("worker-threads", 0, 0, 1024);
-        int routeThreads = s.integer("route-threads", 4, 1, 1024);
-        int dnsTimeout = s.integer("dns-timeout", 5000, 100, 600_000);
-        List<InetSocketAddress> dnsServers = parseDnsServers(s.string("dns-servers", ""));
+        PropertyReader in = new PropertyReader(PID, props);
+        boolean wantEpoll = in.bool("epoll", RuntimeConfig.EPOLL);
+        int workerThreads = in.integer("worker-threads",
+                RuntimeConfig.WORKER_THREADS, RuntimeConfig.WORKER_THREADS_MIN, RuntimeConfig.WORKER_THREADS_MAX);
+        int routeThreads = in.integer("route-threads",
+                RuntimeConfig.ROUTE_THREADS, RuntimeConfig.ROUTE_THREADS_MIN, RuntimeConfig.ROUTE_THREADS_MAX);
+        int dnsTimeout = in.integer("dns-timeout",
+                RuntimeConfig.DNS_TIMEOUT, RuntimeConfig.DNS_TIMEOUT_MIN, RuntimeConfig.DNS_TIMEOUT_MAX);
+        List<InetSocketAddress> dnsServers = parseDnsServers(in.string("dns-servers", RuntimeConfig.DNS_SERVERS));
 
         epoll = wantEpoll && Epoll.isAvailable();
         if (wantEpoll && !epoll) {

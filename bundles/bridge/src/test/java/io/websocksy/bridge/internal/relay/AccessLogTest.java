@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import io.websocksy.bridge.internal.config.AccessLogFormat;
 
 
+
 /** Access log lines: text quoting and JSON escaping. */
 class AccessLogTest {
     private static AccessLog.Entry entry() {

@@ -14,6 +14,7 @@ import io.websocksy.bridge.internal.http.HttpHead;
 
 
 
+
 /** Real client address from {@code X-Forwarded-For} / {@code Forwarded} behind trusted proxies. */
 class ClientAddressTest {
     private static final ClientAddress.TrustedProxies TRUSTED =

@@ -6,11 +6,11 @@ import java.util.Map;
  * Reads component properties whose values may be Strings (FileInstall {@code .cfg}) or typed values
  * (ConfigAdmin), and reports a bad value with the PID, key and value.
  */
-public final class Settings {
+public final class PropertyReader {
     private final String pid;
     private final Map<String, Object> props;
 
-    public Settings(String pid, Map<String, Object> props) {
+    public PropertyReader(String pid, Map<String, Object> props) {
         Object p = props.get("service.pid");
         this.pid = p != null ? p.toString() : pid;
         this.props = props;
