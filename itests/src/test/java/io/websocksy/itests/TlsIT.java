@@ -24,7 +24,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import io.websocksy.itests.support.Poll;
 import io.websocksy.itests.support.SockWs;
 import io.websocksy.itests.support.TcpPeer;
-import io.websocksy.itests.support.TestPki;
+import io.websocksy.testing.TestPki;
 
 /**
  * SPEC 9, TLS on a listener: {@code wss://} handshake and echo with a CA made in the test, client

@@ -87,7 +87,7 @@ public final class Listener {
         ListenerSettings s;
         try {
             s = new ListenerSettings(props);
-            security.configure(s);
+            security.configure(s, runtime.scheduler());
         } catch (IllegalArgumentException e) {
             LOG.error("listener not started: {}", e.getMessage());
             throw e;
@@ -97,7 +97,7 @@ public final class Listener {
         try {
             server = bind(s);
         } catch (RuntimeException e) {
-            security.close(); // stops the TLS reload thread of a listener that never started
+            security.close(); // stops the TLS reload check of a listener that never started
             throw e;
         }
         LOG.info("listener {} listening on {} ({}) - {}", s.name, server.localAddress(),
@@ -109,7 +109,7 @@ public final class Listener {
         ListenerSettings next;
         try {
             next = new ListenerSettings(props);
-            security.configure(next);
+            security.configure(next, runtime.scheduler());
         } catch (IllegalArgumentException e) {
             LOG.error("listener {}: configuration rejected, previous one keeps serving: {}", settings.name,
                     e.getMessage());

@@ -1,6 +1,7 @@
 package io.websocksy.bridge.internal;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.ScheduledExecutorService;
 
 import org.slf4j.LoggerFactory;
 
@@ -29,12 +30,12 @@ public final class ListenerSecurity implements AutoCloseable {
 
     /**
      * Applies {@code s}: loads its TLS files (replacing the previous context, whose open connections
-     * continue). Runs on the configuration thread.
+     * continue), whose reload check runs on {@code scheduler}. Runs on the configuration thread.
      *
      * @throws IllegalArgumentException when the TLS files cannot be used; the previous state is kept
      */
-    synchronized void configure(ListenerSettings s) {
-        TlsContextHolder next = s.tls == null ? null : new TlsContextHolder(s.name, s.tls);
+    synchronized void configure(ListenerSettings s, ScheduledExecutorService scheduler) {
+        TlsContextHolder next = s.tls == null ? null : new TlsContextHolder(s.name, s.tls, scheduler);
         TlsContextHolder old = tls;
         tls = next;
         if (old != null) {

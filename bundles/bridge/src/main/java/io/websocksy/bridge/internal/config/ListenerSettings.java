@@ -8,7 +8,9 @@ import io.websocksy.bridge.internal.security.ClientAddress;
 import io.websocksy.bridge.internal.security.OriginPolicy;
 import io.websocksy.bridge.internal.security.PeerAllowList;
 import io.websocksy.bridge.internal.security.ProxyProtocolDecoder;
-import io.websocksy.bridge.internal.security.TlsContextHolder;
+import io.websocksy.bridge.internal.security.TlsFiles;
+
+
 
 
 
@@ -40,7 +42,7 @@ public final class ListenerSettings {
     public final ClientAddress.TrustedProxies trustedProxies;
     public final ProxyProtocolDecoder.Mode proxyProtocol;
     /** null without TLS */
-    public final TlsContextHolder.Config tls;
+    public final TlsFiles tls;
     /** null when the access log is off */
     public final AccessLogFormat accessLog;
 
@@ -114,7 +116,7 @@ public final class ListenerSettings {
         if (!provider.equals("auto") && !provider.equals("jdk") && !provider.equals("openssl")) {
             throw in.bad("tls-provider", provider, "expected auto, jdk or openssl");
         }
-        tls = cert.isEmpty() ? null : new TlsContextHolder.Config(new java.io.File(cert), new java.io.File(key),
+        tls = cert.isEmpty() ? null : new TlsFiles(new java.io.File(cert), new java.io.File(key),
                 ca.isEmpty() ? null : new java.io.File(ca), provider, reload);
         accessLog = in.bool("access-log", ACCESS_LOG) ? format(in) : null;
     }

@@ -17,6 +17,8 @@ import io.websocksy.bridge.internal.http.HttpHeadDecoder;
 
 
 
+
+
 /** RFC 6455 4.2.1 checks of an upgrade request; the first failure becomes the HTTP answer. */
 public final class HandshakeValidator {
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";

@@ -12,6 +12,8 @@ import io.websocksy.bridge.internal.security.ClientAddress;
 
 
 
+
+
 /**
  * The access log (SPEC 9): with {@code access-log = true}, one line per upgraded connection when it
  * closes, on the logger {@value #LOGGER} at INFO, so it can be routed to its own file. It then

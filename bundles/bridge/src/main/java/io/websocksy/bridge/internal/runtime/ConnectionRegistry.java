@@ -14,6 +14,8 @@ import io.websocksy.bridge.internal.relay.Connection;
 
 
 
+
+
 /**
  * The live bridged connections of every listener. An entry is added when the 101 is sent and removed
  * when the client channel closes, so it never holds a closed connection.

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,8 +56,9 @@ import io.websocksy.api.peer.PeerAddress;
 import io.websocksy.bridge.internal.config.PropertyReader;
 
 /**
- * Owns the event loops (epoll where available, NIO otherwise), the non-blocking DNS resolver and the
- * route executor that runs backend look-ups off the network threads. Listeners reference it
+ * Owns the event loops (epoll where available, NIO otherwise), the non-blocking DNS resolver, the
+ * route executor that runs backend look-ups off the network threads and the scheduler for the TLS
+ * reload checks. Named for what it holds: {@code api.peer.Transport} is the peer's transport. Listeners reference it
  * statically, so SCR stops every listener before the loops shut down.
  */
 @Component(service = NettyRuntime.class, configurationPid = NettyRuntime.PID,
@@ -112,6 +115,7 @@ public final class NettyRuntime {
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private ExecutorService routeExecutor;
+    private ScheduledExecutorService scheduler;
     private AddressResolverGroup<InetSocketAddress> resolver;
     private Path socketDir;
     private final AtomicInteger socketSeq = new AtomicInteger();
@@ -144,6 +148,7 @@ public final class NettyRuntime {
                 new ArrayBlockingQueue<>(10_000), new DefaultThreadFactory("websocksy-route", true));
         exec.allowCoreThreadTimeOut(true);
         routeExecutor = exec;
+        scheduler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("websocksy-scheduler", true));
 
         DnsNameResolverBuilder dns = new DnsNameResolverBuilder()
                 .channelType(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
@@ -177,6 +182,7 @@ public final class NettyRuntime {
     public void deactivate() {
         resolver.close();
         routeExecutor.shutdownNow();
+        scheduler.shutdownNow();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         boss.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -203,6 +209,14 @@ public final class NettyRuntime {
 
     public ExecutorService routeExecutor() {
         return routeExecutor;
+    }
+
+    /**
+     * @return one thread shared by every listener for periodic work off the event loops that may touch
+     *         files (the TLS reload check)
+     */
+    public ScheduledExecutorService scheduler() {
+        return scheduler;
     }
 
     public AddressResolverGroup<InetSocketAddress> resolver() {

@@ -9,6 +9,8 @@ import io.websocksy.bridge.internal.config.AccessLogFormat;
 
 
 
+
+
 /** Access log lines: text quoting and JSON escaping. */
 class AccessLogTest {
     private static AccessLog.Entry entry() {

@@ -17,6 +17,8 @@ import io.websocksy.bridge.internal.FakeRef;
 
 
 
+
+
 /** The name → best-ranked service table (K12) and its removal bookkeeping. */
 class ServiceTableTest {
     private final ServiceTable<Object> table = new ServiceTable<>("framer", "n", LoggerFactory.getLogger("test"));

@@ -15,6 +15,8 @@ import io.websocksy.bridge.internal.http.HttpHead;
 
 
 
+
+
 /** Real client address from {@code X-Forwarded-For} / {@code Forwarded} behind trusted proxies. */
 class ClientAddressTest {
     private static final ClientAddress.TrustedProxies TRUSTED =

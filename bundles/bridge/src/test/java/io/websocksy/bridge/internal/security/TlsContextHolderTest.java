@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.netty.handler.ssl.SslContext;
-import io.websocksy.bridge.internal.TestPki;
+import io.websocksy.testing.TestPki;
 
 /** PEM loading (PKCS#8 RSA and EC), key/certificate checks and reload on change. */
 class TlsContextHolderTest {
@@ -32,8 +32,8 @@ class TlsContextHolderTest {
         ec = pki.leaf("ec", "EC", false);
     }
 
-    private static TlsContextHolder.Config cfg(File cert, File key, File ca) {
-        return new TlsContextHolder.Config(cert, key, ca, "jdk", 0);
+    private static TlsFiles cfg(File cert, File key, File ca) {
+        return new TlsFiles(cert, key, ca, "jdk", 0);
     }
 
     @Test
@@ -41,7 +41,7 @@ class TlsContextHolderTest {
         for (TestPki.Leaf l : new TestPki.Leaf[] {rsa, ec}) {
             SslContext c = TlsContextHolder.load(cfg(l.chainPem, l.keyPem, null));
             assertTrue(c.isServer());
-            try (TlsContextHolder h = new TlsContextHolder("t", cfg(l.chainPem, l.keyPem, pki.caPem))) {
+            try (TlsContextHolder h = new TlsContextHolder("t", cfg(l.chainPem, l.keyPem, pki.caPem), null)) {
                 assertTrue(h.description().contains("CN=" + (l == rsa ? "rsa" : "ec")), h.description());
                 assertTrue(h.description().contains("client certificates required"));
                 javax.net.ssl.SSLEngine engine = h.current().newEngine(io.netty.buffer.ByteBufAllocator.DEFAULT);
@@ -93,7 +93,7 @@ class TlsContextHolderTest {
         File key = live.resolve("key.pem").toFile();
         TestPki.replace(rsa.chainPem, cert);
         TestPki.replace(rsa.keyPem, key);
-        try (TlsContextHolder h = new TlsContextHolder("t", cfg(cert, key, null))) {
+        try (TlsContextHolder h = new TlsContextHolder("t", cfg(cert, key, null), null)) {
             SslContext first = h.current();
             h.poll();
             assertSame(first, h.current(), "unchanged files: same context");
@@ -102,11 +102,37 @@ class TlsContextHolderTest {
             cert.setLastModified(System.currentTimeMillis() + 2000);
             h.poll();
             assertSame(first, h.current());
+            assertTrue(h.description().contains("CN=rsa"), "describes the context in use: " + h.description());
             TestPki.replace(ec.keyPem, key);
             key.setLastModified(System.currentTimeMillis() + 4000);
             h.poll();
             assertNotSame(first, h.current());
             assertTrue(h.description().contains("CN=ec"), h.description());
+        }
+    }
+
+    /** The reload check runs on the scheduler it is given (the runtime's shared one), and stops on close. */
+    @Test
+    void reloadRunsOnTheSharedScheduler() throws Exception {
+        Path live = Files.createDirectories(dir.resolve("scheduled"));
+        File cert = live.resolve("cert.pem").toFile();
+        File key = live.resolve("key.pem").toFile();
+        TestPki.replace(rsa.chainPem, cert);
+        TestPki.replace(rsa.keyPem, key);
+        java.util.concurrent.ScheduledExecutorService shared = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor();
+        try (TlsContextHolder h = new TlsContextHolder("t", new TlsFiles(cert, key, null, "jdk", 1), shared)) {
+            TestPki.replace(ec.chainPem, cert);
+            TestPki.replace(ec.keyPem, key);
+            cert.setLastModified(System.currentTimeMillis() + 2000);
+            key.setLastModified(System.currentTimeMillis() + 2000);
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (!h.description().contains("CN=ec") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(h.description().contains("CN=ec"), h.description());
+        } finally {
+            shared.shutdownNow();
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.websocksy.bridge.internal;
+package io.websocksy.testing;
 
 import java.io.File;
 import java.io.FileInputStream;
@@ -30,14 +30,14 @@ public final class TestPki {
     static final char[] PASS = "changeit".toCharArray();
     final Path dir;
     public final File caPem;
-    final X509Certificate ca;
+    public final X509Certificate ca;
 
     /** One signed leaf: its PEM files and the objects. */
     public static final class Leaf {
         public final File chainPem;
         public final File keyPem;
-        final PrivateKey key;
-        final X509Certificate cert;
+        public final PrivateKey key;
+        public final X509Certificate cert;
 
         Leaf(File chainPem, File keyPem, PrivateKey key, X509Certificate cert) {
             this.chainPem = chainPem;
@@ -118,7 +118,7 @@ public final class TestPki {
     }
 
     /** @return a client context trusting this CA, presenting {@code clientCert} when not null */
-    SSLContext clientContext(Leaf clientCert) throws Exception {
+    public SSLContext clientContext(Leaf clientCert) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("ca", ca);
