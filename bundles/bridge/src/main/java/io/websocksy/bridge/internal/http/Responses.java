@@ -6,29 +6,19 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.HttpResponseStatus;
 
 /** Raw HTTP/1.1 responses of the handshake phase. */
 public final class Responses {
     private Responses() {
     }
 
+    /**
+     * @return the reason phrase of {@code status}: Netty's, except for 414, where Netty keeps RFC 2616's
+     *         "Request-URI Too Long" and RFC 9110 says "URI Too Long"
+     */
     static String reason(int status) {
-        switch (status) {
-            case 101: return "Switching Protocols";
-            case 400: return "Bad Request";
-            case 403: return "Forbidden";
-            case 404: return "Not Found";
-            case 405: return "Method Not Allowed";
-            case 408: return "Request Timeout";
-            case 414: return "URI Too Long";
-            case 426: return "Upgrade Required";
-            case 431: return "Request Header Fields Too Large";
-            case 500: return "Internal Server Error";
-            case 502: return "Bad Gateway";
-            case 503: return "Service Unavailable";
-            case 504: return "Gateway Timeout";
-            default: return "Error";
-        }
+        return status == 414 ? "URI Too Long" : HttpResponseStatus.valueOf(status).reasonPhrase();
     }
 
     /** Writes an error answer with Content-Length and Connection: close, then closes the channel. */

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.websocksy.api.admin.BridgeAdmin;
 import io.websocksy.api.backend.Route;
 import io.websocksy.api.framer.FramingState;
 import io.websocksy.api.peer.Transport;
@@ -38,8 +39,8 @@ public final class Connection implements ProtocolViolations {
     public static final int FORCE_CLOSE_SECONDS = 5;
     /** Grace period for a stream peer to see EOF and finish before its socket is closed. */
     static final int PEER_LINGER_SECONDS = 2;
-    /** The most reason bytes a close frame can carry (125 minus the 2-byte code). */
-    static final int MAX_CLOSE_REASON_BYTES = 123;
+    /** The most reason bytes a close frame can carry (125 minus the 2-byte code), as the API says. */
+    static final int MAX_CLOSE_REASON_BYTES = BridgeAdmin.MAX_REASON_BYTES;
 
     private final long id;
     private final String listener;

@@ -1,12 +1,15 @@
-package io.websocksy.framer.fixedlength.internal;
+package io.websocksy.framer.numbers;
 
 /**
  * Strict parsing of unsigned config numbers: decimal ({@code 512}) or hexadecimal with a {@code 0x}
  * or {@code 0X} prefix ({@code 0x200}), at most {@link Integer#MAX_VALUE}. No sign, no inner
  * whitespace, no underscores, and no leading zeros on decimal numbers ({@code 010} was octal in the
  * C original, so it is refused rather than silently read as ten).
+ * <p>
+ * One source compiled into each framer bundle that reads such numbers (dynamic32, fixedlength) as a
+ * private package: plugins import only the API, so this is not a bundle of its own.
  */
-final class Numbers {
+public final class Numbers {
     private Numbers() {
     }
 
@@ -15,7 +18,7 @@ final class Numbers {
      * @param signed whether a leading {@code -} is allowed
      * @return what is wrong with it, or null when {@link #parse(String)} accepts it
      */
-    static String problem(String s, boolean signed) {
+    public static String problem(String s, boolean signed) {
         if (s.isEmpty()) {
             return "empty value";
         }
@@ -52,7 +55,7 @@ final class Numbers {
      * @param s a string that {@link #problem(String, boolean)} accepted
      * @return its value
      */
-    static long parse(String s) {
+    public static long parse(String s) {
         boolean negative = s.charAt(0) == '-';
         String digits = negative ? s.substring(1) : s;
         boolean hex = digits.length() > 1 && (digits.charAt(1) == 'x' || digits.charAt(1) == 'X');
