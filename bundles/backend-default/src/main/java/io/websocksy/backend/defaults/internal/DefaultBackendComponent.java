@@ -1,7 +1,5 @@
 package io.websocksy.backend.defaults.internal;
 
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -9,7 +7,6 @@ import java.util.concurrent.CompletionStage;
 
 import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -22,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import io.websocksy.api.backend.Backend;
 import io.websocksy.api.backend.HandshakeRequest;
 import io.websocksy.api.backend.Route;
+import io.websocksy.backend.registration.BackendRegistration;
 
 /**
  * The default backend (SPEC 5.1): every connection goes to the same peer. One instance per factory
@@ -48,7 +46,7 @@ public final class DefaultBackendComponent implements Backend {
 
     /** The current settings; replaced as a whole, read without locking by {@link #route}. */
     private volatile DefaultRoute settings;
-    private ServiceRegistration<Backend> registration; // guarded by this
+    private final BackendRegistration registration = new BackendRegistration(); // guarded by this
     private String pid = PID;                          // guarded by this
 
     @Activate
@@ -56,7 +54,7 @@ public final class DefaultBackendComponent implements Backend {
         pid = pidOf(properties);
         DefaultRoute s = validate(config);
         settings = s;
-        registration = context.registerService(Backend.class, this, serviceProperties(s));
+        registration.register(context, this, s.name());
         LOG.info("{}: default backend active: {}", pid, s.describe());
     }
 
@@ -68,24 +66,14 @@ public final class DefaultBackendComponent implements Backend {
     synchronized void modified(Config config, Map<String, Object> properties) {
         pid = pidOf(properties);
         DefaultRoute s = validate(config);
-        DefaultRoute old = settings;
         settings = s;
-        if (registration != null && !s.name().equals(old.name())) {
-            registration.setProperties(serviceProperties(s));
-        }
+        registration.rename(s.name());
         LOG.info("{}: default backend modified: {}", pid, s.describe());
     }
 
     @Deactivate
     synchronized void deactivate() {
-        if (registration != null) {
-            try {
-                registration.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // the bundle is stopping and the framework unregistered it already
-            }
-            registration = null;
-        }
+        registration.unregister();
         LOG.info("{}: default backend stopped", pid);
     }
 
@@ -107,12 +95,6 @@ public final class DefaultBackendComponent implements Backend {
             LOG.warn("{}: {}", pid, w);
         }
         return s;
-    }
-
-    private static Dictionary<String, Object> serviceProperties(DefaultRoute s) {
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put(Backend.NAME, s.name());
-        return props;
     }
 
     private static String pidOf(Map<String, Object> properties) {

@@ -1,7 +1,5 @@
 package io.websocksy.backend.file.internal;
 
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,7 +14,6 @@ import java.util.function.Supplier;
 
 import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -29,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import io.websocksy.api.backend.Backend;
 import io.websocksy.api.backend.HandshakeRequest;
 import io.websocksy.api.backend.Route;
+import io.websocksy.backend.registration.BackendRegistration;
 
 /**
  * The file backend (SPEC 5.2): the route of each connection comes from a file found by expanding
@@ -88,7 +86,7 @@ public final class FileBackendComponent implements Backend {
     private volatile FileRouter router;
     private volatile ThreadPoolExecutor executor;
     private volatile String threadPrefix = "websocksy-file-backend-";
-    private ServiceRegistration<Backend> registration; // guarded by this
+    private final BackendRegistration registration = new BackendRegistration(); // guarded by this
     private volatile String pid = PID;                 // written under this, read by route()
 
     /** Used by Declarative Services. */
@@ -114,7 +112,7 @@ public final class FileBackendComponent implements Backend {
         ex.allowCoreThreadTimeOut(true);
         executor = ex;
         router = new FileRouter(s, fs, events, pid);
-        registration = context.registerService(Backend.class, this, serviceProperties(s));
+        registration.register(context, this, s.name());
         LOG.info("{}: file backend active: {}", pid, s.describe());
     }
 
@@ -126,25 +124,15 @@ public final class FileBackendComponent implements Backend {
     synchronized void modified(Config config, Map<String, Object> properties) {
         pid = pidOf(properties);
         FileSettings s = validate(config, true);
-        FileSettings old = router.settings();
         router = new FileRouter(s, fs, events, pid);
         threadPrefix = "websocksy-file-backend-" + s.name() + "-";
-        if (registration != null && !s.name().equals(old.name())) {
-            registration.setProperties(serviceProperties(s));
-        }
+        registration.rename(s.name());
         LOG.info("{}: file backend modified: {}", pid, s.describe());
     }
 
     @Deactivate
     synchronized void deactivate() {
-        if (registration != null) {
-            try {
-                registration.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // the bundle is stopping and the framework unregistered it already
-            }
-            registration = null;
-        }
+        registration.unregister();
         ThreadPoolExecutor ex = executor;
         executor = null;
         if (ex != null) {
@@ -221,12 +209,6 @@ public final class FileBackendComponent implements Backend {
         } else {
             LOG.warn(message);
         }
-    }
-
-    private static Dictionary<String, Object> serviceProperties(FileSettings s) {
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put(Backend.NAME, s.name());
-        return props;
     }
 
     static String pidOf(Map<String, Object> properties) {
