@@ -18,7 +18,7 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 import io.websocksy.itests.support.Poll;
-import io.websocksy.itests.support.SockWs;
+import io.websocksy.itests.support.RawWs;
 import io.websocksy.itests.support.TcpPeer;
 
 /**
@@ -34,10 +34,10 @@ public class PeerAllowListIT extends BridgeTestBase {
     }
 
     private static String status(int port) throws IOException {
-        try (Socket s = SockWs.plain(port)) {
-            String head = SockWs.exchange(s, SockWs.upgrade("/p"));
+        try (Socket s = RawWs.plain(port)) {
+            String head = RawWs.exchange(s, RawWs.upgrade("/p"));
             if (head.startsWith("HTTP/1.1 101")) {
-                assertEquals("echo", SockWs.echo(s, "echo"));
+                assertEquals("echo", RawWs.echo(s, "echo"));
             }
             return head.isEmpty() ? "closed" : head.substring(9, 12);
         }
