@@ -31,7 +31,7 @@ import io.websocksy.itests.support.WsClient;
 import io.websocksy.itests.support.WsClient.Closed;
 import io.websocksy.itests.support.WsClient.Msg;
 
-/** SPEC §2 "Closing" / RELIABILITY group C (Autobahn 7.x), and P10. */
+/** docs/behaviour.md#relay "Closing" / docs/conformance.md#c (Autobahn 7.x), and P10. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class CloseIT extends ConformanceBase {

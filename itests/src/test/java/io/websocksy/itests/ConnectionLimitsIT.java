@@ -18,7 +18,7 @@ import io.websocksy.itests.support.Poll;
 import io.websocksy.itests.support.RawWs;
 import io.websocksy.itests.support.TcpPeer;
 
-/** SPEC 9 and RELIABILITY D4: max-connections-per-ip / max-connections, 503 with Retry-After, counters after RSTs. */
+/** docs/behaviour.md#security and docs/conformance.md D4: max-connections-per-ip / max-connections, 503 with Retry-After, counters after RSTs. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class ConnectionLimitsIT extends BridgeTestBase {

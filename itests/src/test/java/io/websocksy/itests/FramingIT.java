@@ -22,7 +22,7 @@ import io.websocksy.itests.support.WsFrame;
 import io.websocksy.itests.support.WsFrame.Len;
 
 /**
- * RELIABILITY group F (Autobahn 1-4 and 2.x): frame syntax from a raw-socket client, every hostile
+ * docs/conformance.md#f (Autobahn 1-4 and 2.x): frame syntax from a raw-socket client, every hostile
  * case sent whole, octet by octet and in random segments. Cases go to a recording TCP peer so the
  * tests see exactly what was (and was not) forwarded.
  */

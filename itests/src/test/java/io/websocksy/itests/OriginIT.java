@@ -14,7 +14,7 @@ import io.websocksy.itests.support.RawWs;
 import io.websocksy.itests.support.TcpPeer;
 
 /**
- * SPEC 9 item 2: {@code allowed-origins} (exact and {@code *.domain}), {@code same-origin} and the
+ * docs/behaviour.md#security item 2: {@code allowed-origins} (exact and {@code *.domain}), {@code same-origin} and the
  * missing-Origin policy; a refused client gets 403 and its peer is never contacted.
  */
 @RunWith(PaxExam.class)

@@ -22,7 +22,7 @@ import io.websocksy.itests.support.RawWs;
 import io.websocksy.itests.support.TcpPeer;
 
 /**
- * SPEC 9 and RELIABILITY R9: {@code allowed-peers} on an IPv4, an IPv6 and a name target. A refused
+ * docs/behaviour.md#security and docs/conformance.md R9: {@code allowed-peers} on an IPv4, an IPv6 and a name target. A refused
  * route gets 403 and its peer never sees a connection.
  */
 @RunWith(PaxExam.class)

@@ -23,7 +23,7 @@ import io.websocksy.itests.support.RawWs;
 import io.websocksy.itests.support.TcpPeer;
 
 /**
- * SPEC 9, real client address: PROXY protocol v1 and v2 from a trusted and an untrusted source, and
+ * docs/behaviour.md#security, real client address: PROXY protocol v1 and v2 from a trusted and an untrusted source, and
  * {@code X-Forwarded-For} from a trusted proxy; the backend sees the real address.
  */
 @RunWith(PaxExam.class)

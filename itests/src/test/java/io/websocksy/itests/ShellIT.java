@@ -48,7 +48,7 @@ import io.websocksy.itests.support.WsClient;
 import io.websocksy.itests.support.WsClient.Closed;
 
 /**
- * SPEC §8 / issue 6: the {@code websocksy:*} Gogo commands, run through Gogo's command processor
+ * docs/behaviour.md#management / issue 6: the {@code websocksy:*} Gogo commands, run through Gogo's command processor
  * inside the framework while real connections are open.
  */
 @RunWith(PaxExam.class)

@@ -27,7 +27,7 @@ import io.websocksy.itests.support.TcpPeer;
 import io.websocksy.testing.TestPki;
 
 /**
- * SPEC 9, TLS on a listener: {@code wss://} handshake and echo with a CA made in the test, client
+ * docs/behaviour.md#security, TLS on a listener: {@code wss://} handshake and echo with a CA made in the test, client
  * certificates required and refused, and a certificate replaced on disk while running.
  */
 @RunWith(PaxExam.class)

@@ -166,7 +166,7 @@ public final class RawWs implements AutoCloseable {
 
     /**
      * What the server sent until it closed: the frames before its close frame, the close frame,
-     * whether TCP was closed afterwards, and any violation of RELIABILITY INV-5 seen on the way.
+     * whether TCP was closed afterwards, and any violation of docs/conformance.md INV-5 seen on the way.
      */
     public static final class Outcome {
         public final java.util.List<Frame> before = new java.util.ArrayList<>();

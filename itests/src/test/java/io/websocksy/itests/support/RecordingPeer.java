@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A TCP peer that records every byte each connection receives, in accept order, and echoes them
  * back when asked to. Tests use it to assert what reached the peer (and what did not), and that the
- * peer side saw EOF or RST after the client side went away (RELIABILITY INV-2, INV-6).
+ * peer side saw EOF or RST after the client side went away (docs/conformance.md INV-2, INV-6).
  */
 public final class RecordingPeer implements AutoCloseable {
     /** One accepted connection. */

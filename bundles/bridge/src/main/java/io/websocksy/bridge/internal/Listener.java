@@ -68,7 +68,7 @@ public final class Listener {
     private ConnectionRegistry connections;
 
     private final ChannelGroup channels = new DefaultChannelGroup("websocksy-listener", GlobalEventExecutor.INSTANCE);
-    /** TLS, PROXY protocol, real client address, limits (SPEC 9); lives across reconfigurations. */
+    /** TLS, PROXY protocol, real client address, limits (docs/behaviour.md#security); lives across reconfigurations. */
     private final ListenerSecurity security = new ListenerSecurity();
     private final RateLimitedLog rejections = new RateLimitedLog(LoggerFactory.getLogger("io.websocksy.handshake"), 20);
     private volatile ListenerSettings settings;
@@ -117,7 +117,7 @@ public final class Listener {
         }
         ListenerSettings old = settings;
         if (draining) {
-            // a configuration update ends a drain: bind again (SPEC 8, BridgeAdmin.drain)
+            // a configuration update ends a drain: bind again (docs/behaviour.md#management, BridgeAdmin.drain)
             try {
                 server = bind(next);
             } catch (RuntimeException e) {

@@ -18,7 +18,7 @@ import io.websocksy.bridge.internal.security.ProxyProtocolDecoder;
 import io.websocksy.bridge.internal.security.TlsContextHolder;
 
 /**
- * The security and operations side of one listener (SPEC 9), owned by {@link Listener} across
+ * The security and operations side of one listener (docs/behaviour.md#security), owned by {@link Listener} across
  * reconfigurations: the TLS context (reloaded when its files change), the PROXY protocol decoder and
  * TLS handler at the front of each client pipeline, the real client address, and the connection
  * limits. Where its handlers stand in the client pipeline: {@link BridgePipeline}.

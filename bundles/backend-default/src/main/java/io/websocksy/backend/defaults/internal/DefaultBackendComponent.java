@@ -22,7 +22,7 @@ import io.websocksy.api.backend.Route;
 import io.websocksy.backend.registration.BackendRegistration;
 
 /**
- * The default backend (SPEC 5.1): every connection goes to the same peer. One instance per factory
+ * The default backend (docs/behaviour.md#backends, #handshake): every connection goes to the same peer. One instance per factory
  * configuration {@code websocksy.backend.default~<instance>}.
  *
  * <p>The component registers its {@link Backend} service itself rather than through DS: the user-facing

@@ -29,7 +29,7 @@ import io.websocksy.api.backend.Route;
 import io.websocksy.backend.registration.BackendRegistration;
 
 /**
- * The file backend (SPEC 5.2): the route of each connection comes from a file found by expanding
+ * The file backend (docs/behaviour.md#backends, #relay): the route of each connection comes from a file found by expanding
  * templates under a base directory. One instance per factory configuration
  * {@code websocksy.backend.file~<instance>}.
  *

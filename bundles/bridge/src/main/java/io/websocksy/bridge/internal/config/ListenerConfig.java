@@ -6,7 +6,7 @@ import org.osgi.service.metatype.annotations.Option;
 
 /**
  * The metatype of a listener (factory PID {@value #PID}), and the one place its defaults and ranges are
- * written: {@link ListenerSettings} reads both from here (SPEC 6 and 9).
+ * written: {@link ListenerSettings} reads both from here (docs/behaviour.md#configuration, #security).
  */
 @ObjectClassDefinition(id = ListenerConfig.PID, name = "websocksy listener",
         description = "A WebSocket listener: address, keep-alive, backend and limits.")

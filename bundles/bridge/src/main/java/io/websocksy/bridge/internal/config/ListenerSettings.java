@@ -16,7 +16,7 @@ import io.websocksy.bridge.internal.security.TlsFiles;
 
 
 
-/** The validated settings of one listener (SPEC 6 and 9). Immutable. */
+/** The validated settings of one listener (docs/behaviour.md#configuration, #security). Immutable. */
 public final class ListenerSettings {
     final String pid;
     public final String name;
@@ -34,7 +34,7 @@ public final class ListenerSettings {
     public final int writeTimeout;
     public final int maxSubprotocols;
     public final OriginPolicy origins;
-    // security and operations (SPEC 9): ListenerSecurity, PeerGate, AccessLog
+    // security and operations (docs/behaviour.md#security): ListenerSecurity, PeerGate, AccessLog
     public final int maxConnections;
     public final int maxConnectionsPerIp;
     public final int retryAfter;

@@ -22,7 +22,7 @@ import io.websocksy.bridge.internal.http.HttpHeadDecoder;
 /** RFC 6455 4.2.1 checks of an upgrade request; the first failure becomes the HTTP answer. */
 public final class HandshakeValidator {
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-    /** Longest accepted subprotocol token (RELIABILITY H21: per-length cap; registered names are short). */
+    /** Longest accepted subprotocol token (docs/conformance.md H21: per-length cap; registered names are short). */
     static final int MAX_SUBPROTOCOL_LENGTH = 255;
 
     private HandshakeValidator() {

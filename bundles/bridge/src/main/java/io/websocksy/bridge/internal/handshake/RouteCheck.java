@@ -76,7 +76,7 @@ public final class RouteCheck {
     }
 
     /**
-     * Checks a backend's answer and opens the framer (SPEC 1 and 4).
+     * Checks a backend's answer and opens the framer (docs/behaviour.md#handshake, #peers).
      *
      * @param backend the backend that answered
      * @param req the request

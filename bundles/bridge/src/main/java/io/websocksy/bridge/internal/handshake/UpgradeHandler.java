@@ -30,7 +30,7 @@ import io.websocksy.bridge.internal.security.ClientAddress;
 /**
  * The handshake phase of one client: handshake timeout counted from accept, RFC 6455 checks, route
  * look-up on the route executor, framer open and peer connect, all before the {@code 101}; every
- * failure is an HTTP status (SPEC 1) and one log line naming the cause. Nothing here blocks the event
+ * failure is an HTTP status (docs/behaviour.md#handshake) and one log line naming the cause. Nothing here blocks the event
  * loop.
  */
 public final class UpgradeHandler extends ChannelInboundHandlerAdapter {

@@ -13,7 +13,7 @@ import io.websocksy.api.framer.FramingState;
 import io.websocksy.api.framer.Utf8;
 
 /**
- * Stream peers: accumulates the peer's bytes and asks the framer for one decision at a time (SPEC 4).
+ * Stream peers: accumulates the peer's bytes and asks the framer for one decision at a time (docs/behaviour.md#peers).
  * Emitted messages are retained slices of the accumulation, so a framer that passes bytes through
  * costs no copy. Enforces the contract: a full buffer while the framer needs more closes with 1009, a
  * decision beyond the buffer (or a throwing framer) closes with 1011, and text that is not valid

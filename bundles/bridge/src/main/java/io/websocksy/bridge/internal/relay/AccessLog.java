@@ -15,7 +15,7 @@ import io.websocksy.bridge.internal.security.ClientAddress;
 
 
 /**
- * The access log (SPEC 9): with {@code access-log = true}, one line per upgraded connection when it
+ * The access log (docs/behaviour.md#security): with {@code access-log = true}, one line per upgraded connection when it
  * closes, on the logger {@value #LOGGER} at INFO, so it can be routed to its own file. It then
  * replaces the {@code io.websocksy.connection} close line (which drops to DEBUG); the open line
  * stays. Fields: open time (UTC), connection id, listener, real client address, path (no query: it

@@ -29,14 +29,14 @@ import io.websocksy.api.framer.Utf8;
  * piece as one more fragment of the message, so a 1 MiB frame neither waits for its last byte nor sits
  * whole in memory. Text frames are passed on whole (at most {@code max-frame-size}), so the UTF-8
  * validator behind this decoder sees a frame before any of it reaches the peer: a text frame with
- * invalid UTF-8 is never forwarded, not even in part (RELIABILITY U2).</li>
+ * invalid UTF-8 is never forwarded, not even in part (docs/conformance.md U2).</li>
  * </ul>
  * Every check of Netty's decoder is kept, with its close codes: RSV bits, reserved opcodes, unmasked
  * frames, fragmented or oversized control frames, non-minimal and negative lengths, continuation
  * outside a message and a new message inside one ({@code 1002}); a frame over {@code max-frame-size},
  * judged from its header ({@code 1009}). A close frame's body is checked before it is passed on: a
  * 1-byte body or an invalid status code gets {@code 1002}, a reason that is not UTF-8 {@code 1007}
- * (RELIABILITY C3, C6, U5); Netty's own check closes without any close frame. On a violation the
+ * (docs/conformance.md C3, C6, U5); Netty's own check closes without any close frame. On a violation the
  * {@link ProtocolViolations} sink (the connection) is told the code first, then the close frame is
  * written, the channel closes and the rest of the input is dropped; nothing is thrown.
  */
@@ -76,7 +76,7 @@ public final class ClientFrameDecoder extends ByteToMessageDecoder {
     /**
      * Decodes at most one frame, or one piece of a binary frame, per call: Netty's decoder loop passes
      * each on before the next is read, so a message ahead of a bad frame reaches the peer before the
-     * bad frame closes the connection (RELIABILITY F3, G3).
+     * bad frame closes the connection (docs/conformance.md F3, G3).
      */
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
@@ -117,7 +117,7 @@ public final class ClientFrameDecoder extends ByteToMessageDecoder {
         int b1 = in.getUnsignedByte(i + 1);
         int len7 = b1 & 0x7F;
         int need = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + ((b1 & 0x80) != 0 ? 4 : 0);
-        // the checks that need only the first two bytes come first (RELIABILITY F1: do not wait)
+        // the checks that need only the first two bytes come first (docs/conformance.md F1: do not wait)
         boolean finBit = (b0 & 0x80) != 0;
         int rsv = (b0 & 0x70) >> 4;
         int op = b0 & 0x0F;

@@ -217,7 +217,7 @@ public final class Connection implements ProtocolViolations {
     private void logClosed() {
         int code = state.closing() ? closeCode : 1006;
         if (settings.accessLog != null) {
-            // the access line (io.websocksy.access) replaces the close line (SPEC 9)
+            // the access line (io.websocksy.access) replaces the close line (docs/behaviour.md#security)
             AccessLog.closed(settings.accessLog, this, code, closeReason);
             LOG.debug("#{} closed", id);
             return;

@@ -48,7 +48,7 @@ public final class DatagramAssembler {
         CompositeByteBuf whole = parts;
         parts = null;
         // one contiguous buffer per datagram: the native datagram write of a many-part composite
-        // buffer sent a shortened datagram (RELIABILITY G8), and a datagram is at most 64 KiB
+        // buffer sent a shortened datagram (docs/conformance.md G8), and a datagram is at most 64 KiB
         if (whole.numComponents() == 1) {
             return whole;
         }

@@ -15,7 +15,7 @@ import io.websocksy.api.framer.Framer;
 
 /**
  * Framer services by name. When a framer service goes away, every connection that was opened with it
- * is closed with 1001 (SPEC 7).
+ * is closed with 1001 (docs/behaviour.md#hot-plug).
  */
 @Component(service = FramerRegistry.class, immediate = true)
 public final class FramerRegistry {

@@ -15,7 +15,7 @@ import io.netty.util.AttributeKey;
 import io.websocksy.bridge.internal.http.HttpHead;
 
 /**
- * The real client address of a connection (SPEC 9): the TCP peer, or the source a trusted proxy
+ * The real client address of a connection (docs/behaviour.md#security): the TCP peer, or the source a trusted proxy
  * reported in a PROXY protocol header, then walked back through {@code Forwarded} /
  * {@code X-Forwarded-For} while each hop is a trusted proxy. This is the address backends
  * ({@code HandshakeRequest.remoteAddress()}), limits and logs see.

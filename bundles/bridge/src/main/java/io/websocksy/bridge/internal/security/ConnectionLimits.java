@@ -7,7 +7,7 @@ import java.util.Map;
 import io.netty.channel.Channel;
 
 /**
- * One listener's {@code max-connections} and {@code max-connections-per-ip} (SPEC 9, RELIABILITY D4).
+ * One listener's {@code max-connections} and {@code max-connections-per-ip} (docs/behaviour.md#security, docs/conformance.md D4).
  * A client is counted from the moment its request passed the checks (before the route look-up) until
  * its channel closes, by the real client address ({@link ClientAddress}); IPv4-mapped IPv6 counts as
  * the IPv4 address. The release hangs on the channel's close future, which completes exactly once

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The listener's {@code allowed-origins} (SPEC 9, RELIABILITY H13): an empty list allows every
+ * The listener's {@code allowed-origins} (docs/behaviour.md#security, docs/conformance.md H13): an empty list allows every
  * origin. An entry is either a full origin {@code scheme://host[:port]}, compared exactly (case
  * insensitive, default ports implied), or a host pattern without scheme ({@code example.com},
  * {@code *.example.com}) that matches that host under any scheme and port; a leading {@code *.}

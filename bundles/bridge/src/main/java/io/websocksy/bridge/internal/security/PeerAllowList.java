@@ -13,7 +13,7 @@ import java.util.Locale;
 import io.websocksy.api.peer.PeerAddress;
 
 /**
- * The listener's {@code allowed-peers} (SPEC 9, RELIABILITY R9): where routes may connect. Empty
+ * The listener's {@code allowed-peers} (docs/behaviour.md#security, docs/conformance.md R9): where routes may connect. Empty
  * allows every peer. Entries, comma separated:
  * <ul>
  * <li>{@code 10.1.2.3:5900}, {@code 10.0.0.0/8:5900-5999}, {@code [2001:db8::/32]:443},

@@ -15,7 +15,7 @@ import io.netty.util.NetUtil;
 
 /**
  * The PROXY protocol (HAProxy, versions 1 and 2) at the very start of a client connection, before TLS
- * and HTTP (SPEC 9, {@code proxy-protocol}). A strict decoder:
+ * and HTTP (docs/behaviour.md#security, {@code proxy-protocol}). A strict decoder:
  * <ul>
  * <li>From a TCP peer in {@code trusted-proxies} the header is <b>required</b>, in an accepted version;
  * its source address becomes the client's real address ({@link ClientAddress#REAL}). A v2 {@code LOCAL}

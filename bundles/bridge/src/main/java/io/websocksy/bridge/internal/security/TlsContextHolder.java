@@ -22,7 +22,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 
 /**
- * A listener's TLS server context (SPEC 9), built from the key material {@link PemKeyMaterial} reads
+ * A listener's TLS server context (docs/behaviour.md#security), built from the key material {@link PemKeyMaterial} reads
  * from the listener's {@link TlsFiles}: TLS 1.3 and 1.2 only, a client certificate required and
  * verified when {@code tls-client-ca} is set. Every {@code tls-reload-interval} seconds a task on the
  * runtime's shared scheduler (never an event loop) compares the files' modification time and size;

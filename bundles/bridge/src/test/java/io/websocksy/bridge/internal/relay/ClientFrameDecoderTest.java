@@ -13,7 +13,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 
-/** RELIABILITY C3, C6, U5: a bad client close frame is answered with a close frame, not a bare TCP close. */
+/** docs/conformance.md C3, C6, U5: a bad client close frame is answered with a close frame, not a bare TCP close. */
 class ClientFrameDecoderTest {
     /** The close codes the decoder reported to its connection, in order. */
     private static final class Reported implements ProtocolViolations {
@@ -102,7 +102,7 @@ class ClientFrameDecoderTest {
         ch.finishAndReleaseAll();
     }
 
-    /** RELIABILITY F3, G3: a message ahead of a bad frame in the same read is passed on while the channel is open. */
+    /** docs/conformance.md F3, G3: a message ahead of a bad frame in the same read is passed on while the channel is open. */
     @Test
     void aMessageBeforeABadFrameIsPassedOnBeforeTheClose() {
         java.util.List<String> seen = new java.util.ArrayList<>();

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import io.netty.channel.embedded.EmbeddedChannel;
 
-/** Connection counting per listener and per client IP (SPEC 9, RELIABILITY D4). */
+/** Connection counting per listener and per client IP (docs/behaviour.md#security, docs/conformance.md D4). */
 class ConnectionLimitsTest {
     @Test
     void perIpAndTotalAreEnforcedAndReleasedOnClose() throws Exception {

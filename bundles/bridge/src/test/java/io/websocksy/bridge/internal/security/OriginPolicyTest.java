@@ -10,7 +10,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-/** RELIABILITY H13: the listener's allowed-origins. */
+/** docs/conformance.md H13: the listener's allowed-origins. */
 class OriginPolicyTest {
     @Test
     void emptyListAllowsEverything() {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.websocksy.api.peer.Transport;
 
-/** {@link PeerAllowList} and {@link IpRange}: parsing and matching (SPEC 9, RELIABILITY R9). */
+/** {@link PeerAllowList} and {@link IpRange}: parsing and matching (docs/behaviour.md#security, docs/conformance.md R9). */
 class PeerAllowListTest {
     private static InetSocketAddress at(String ip, int port) throws Exception {
         return new InetSocketAddress(InetAddress.getByName(ip), port);
