@@ -119,7 +119,7 @@ public final class HandshakeValidator {
         return new Valid(key, new ArrayList<>(offers));
     }
 
-    static String accept(String key) {
+    public static String accept(String key) {
         try {
             MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
             byte[] d = sha1.digest((key + GUID).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
