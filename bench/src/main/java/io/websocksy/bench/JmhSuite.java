@@ -15,7 +15,7 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
-import io.websocksy.bridge.internal.HandshakeBench;
+import io.websocksy.bridge.internal.http.HandshakeBench;
 
 /**
  * Runs the JMH microbenchmarks (every framer found by {@link FramerCatalog}, and the handshake path)

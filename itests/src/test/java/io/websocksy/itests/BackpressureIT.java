@@ -36,7 +36,7 @@ import io.websocksy.itests.support.TcpPeer;
 import io.websocksy.itests.support.WsFrame;
 
 /**
- * RELIABILITY group B: slow parties (B1 and B2, 1 GiB each way, are in {@link FlowControlIT}, which runs
+ * docs/conformance.md#b: slow parties (B1 and B2, 1 GiB each way, are in {@link FlowControlIT}, which runs
  * with sampled leak detection).
  */
 @RunWith(PaxExam.class)

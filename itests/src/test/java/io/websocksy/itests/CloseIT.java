@@ -31,7 +31,7 @@ import io.websocksy.itests.support.WsClient;
 import io.websocksy.itests.support.WsClient.Closed;
 import io.websocksy.itests.support.WsClient.Msg;
 
-/** SPEC §2 "Closing" / RELIABILITY group C (Autobahn 7.x), and P10. */
+/** docs/behaviour.md#relay "Closing" / docs/conformance.md#c (Autobahn 7.x), and P10. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class CloseIT extends ConformanceBase {
@@ -140,7 +140,7 @@ public class CloseIT extends ConformanceBase {
 
     /** A fresh connection to a recording peer (binary framing) with its peer side. */
     private RawWs openRec(RecordingPeer rec, int port, RecordingPeer.Conn[] pc) throws Exception {
-        int index = rec.count();
+        int index = rec.countSettled();
         RawWs ws = RawWs.open(port, Request.upgrade(port));
         pc[0] = rec.conn(index, T);
         return ws;

@@ -24,7 +24,7 @@ import io.websocksy.itests.support.WsClient;
 
 /**
  * The C websocksy's command line on the real distribution ({@code bin/websocksy -p -l -k -b -c}): the
- * issue's must-show bridge with newline framing, and every bad input of RELIABILITY K1/K3/K4/K11 refused with
+ * issue's must-show bridge with newline framing, and every bad input of docs/conformance.md K1/K3/K4/K11 refused with
  * exactly one {@code websocksy: <source>: ...} line naming the argument, the key and the value, a non-zero
  * exit status, and the port never bound.
  */

@@ -19,7 +19,7 @@ import io.websocksy.itests.support.RecordingPeer;
 import io.websocksy.itests.support.WsFrame;
 
 /**
- * A class of RELIABILITY catalogue cases. Every case runs through {@link #check}: while it runs a
+ * A class of docs/conformance.md cases. Every case runs through {@link #check}: while it runs a
  * canary connection does its 10 Hz echo round trips through the same bridge (INV-1); afterwards the
  * process must be back to the TCP connections it had before the case (client, bridge and peer ends
  * alike: INV-2, INV-6), Netty must report no leak at {@code paranoid} (INV-2), and the process must
@@ -161,7 +161,7 @@ public abstract class ConformanceBase extends BridgeTestBase {
      */
     protected static RawWs openRecording(RecordingPeer rec, int port, Chop chop, RecordingPeer.Conn[] pc)
             throws Exception {
-        int index = rec.count();
+        int index = rec.countSettled();
         RawWs ws = open(port, chop);
         pc[0] = rec.conn(index, Duration.ofSeconds(10));
         return ws;

@@ -25,8 +25,8 @@ import io.websocksy.itests.support.RawWs;
 import io.websocksy.itests.support.TcpPeer;
 
 /**
- * SPEC 5.2, the file backend in the real runtime: routing by path, cookie, header and query;
- * subprotocol selection; RELIABILITY R1, R2, R6 and R8 through real connections.
+ * docs/behaviour.md#backends, #relay, the file backend in the real runtime: routing by path, cookie, header and query;
+ * subprotocol selection; docs/conformance.md R1, R2, R6 and R8 through real connections.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)

@@ -31,7 +31,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import io.websocksy.itests.support.TcpPeer;
 
 /**
- * SPEC §2 "Flow control" / RELIABILITY B1, B2: 1 GiB each way through one bridge to a TCP peer, with
+ * docs/behaviour.md#relay "Flow control" / docs/conformance.md B1, B2: 1 GiB each way through one bridge to a TCP peer, with
  * matching SHA-256, and bounded memory while the client does not read.
  */
 @RunWith(PaxExam.class)

@@ -22,7 +22,7 @@ import io.websocksy.itests.support.RecordingPeer;
 import io.websocksy.itests.support.UdpEchoPeer;
 import io.websocksy.itests.support.WsFrame;
 
-/** RELIABILITY group G (Autobahn 5.x, 9.3/9.4): fragmented messages to stream and datagram peers. */
+/** docs/conformance.md#g (Autobahn 5.x, 9.3/9.4): fragmented messages to stream and datagram peers. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class FragmentationIT extends ConformanceBase {

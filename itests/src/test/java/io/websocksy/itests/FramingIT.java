@@ -22,7 +22,7 @@ import io.websocksy.itests.support.WsFrame;
 import io.websocksy.itests.support.WsFrame.Len;
 
 /**
- * RELIABILITY group F (Autobahn 1-4 and 2.x): frame syntax from a raw-socket client, every hostile
+ * docs/conformance.md#f (Autobahn 1-4 and 2.x): frame syntax from a raw-socket client, every hostile
  * case sent whole, octet by octet and in random segments. Cases go to a recording TCP peer so the
  * tests see exactly what was (and was not) forwarded.
  */
@@ -289,7 +289,7 @@ public class FramingIT extends ConformanceBase {
                     expectClose(ws, 1000);
                     assertPeerGot(pc[0], ascii("hello"));
                 }
-                int index = echoPeer.count();
+                int index = echoPeer.countSettled();
                 try (RawWs ws = open(echoPort, chop)) {
                     ws.send(WsFrame.text("hello"), chop, 13);
                     RawWs.Frame f = ws.read(10_000);

@@ -35,7 +35,7 @@ import io.websocksy.itests.support.RawHttp.Request;
 import io.websocksy.itests.support.RawHttp.Response;
 import io.websocksy.itests.support.TcpPeer;
 
-/** SPEC §1 / RELIABILITY group H (and P1-P3): the opening handshake and every HTTP error answer (INV-4). */
+/** docs/behaviour.md#handshake / docs/conformance.md#h (and P1-P3): the opening handshake and every HTTP error answer (INV-4). */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class HandshakeIT extends ConformanceBase {

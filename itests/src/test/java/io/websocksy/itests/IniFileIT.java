@@ -23,7 +23,7 @@ import io.websocksy.itests.support.WsClient;
 
 /**
  * The C websocksy's INI configuration file as the single argument of the real distribution: the issue's
- * must-show file-backend routing by path (with comments, CRLF line ends and a UTF-8 BOM: RELIABILITY K2), and
+ * must-show file-backend routing by path (with comments, CRLF line ends and a UTF-8 BOM: docs/conformance.md K2), and
  * the bad lines of K1, each refused with one {@code websocksy: <file>:<line>: ...} line, exit status 2 and
  * the port never bound.
  */

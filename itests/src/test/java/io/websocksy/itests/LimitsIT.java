@@ -29,7 +29,7 @@ import io.websocksy.itests.support.TcpPeer;
 import io.websocksy.itests.support.UdpEchoPeer;
 import io.websocksy.itests.support.WsFrame;
 
-/** RELIABILITY group L (Autobahn 9.x, 12/13 declined): size limits and memory under floods. */
+/** docs/conformance.md#l (Autobahn 9.x, 12/13 declined): size limits and memory under floods. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class LimitsIT extends ConformanceBase {

@@ -43,7 +43,7 @@ import io.websocksy.itests.support.TcpPeer;
 import io.websocksy.itests.support.WsFrame;
 
 /**
- * RELIABILITY D2, D3, D5 against the assembled distribution ({@code runtime/target/websocksy}) run as
+ * docs/conformance.md D2, D3, D5 against the assembled distribution ({@code runtime/target/websocksy}) run as
  * its own process, so its descriptors, heap and CPU can be measured from outside (and D5 can give it a
  * low descriptor limit). Not part of the default run: {@code mvn -B -ntp -pl itests verify -Pload}
  * (README, "Conformance").

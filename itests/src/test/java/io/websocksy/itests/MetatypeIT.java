@@ -24,7 +24,7 @@ import org.w3c.dom.NodeList;
 import io.websocksy.itests.support.Websocksy;
 
 /**
- * SPEC 6: every option has metatype, so OSGi tooling can list and edit it. Reads the generated
+ * docs/behaviour.md#configuration: every option has metatype, so OSGi tooling can list and edit it. Reads the generated
  * {@code OSGI-INF/metatype/*.xml} of every websocksy bundle the distribution ships ({@code bundle/} and
  * {@code deploy/}) and checks each object class and attribute: a name and a description; a default for
  * every single-valued attribute (a list attribute without one starts empty); a min and a max for every

@@ -10,11 +10,11 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 
-import io.websocksy.itests.support.SockWs;
+import io.websocksy.itests.support.RawWs;
 import io.websocksy.itests.support.TcpPeer;
 
 /**
- * SPEC 9 item 2: {@code allowed-origins} (exact and {@code *.domain}), {@code same-origin} and the
+ * docs/behaviour.md#security item 2: {@code allowed-origins} (exact and {@code *.domain}), {@code same-origin} and the
  * missing-Origin policy; a refused client gets 403 and its peer is never contacted.
  */
 @RunWith(PaxExam.class)
@@ -26,8 +26,8 @@ public class OriginIT extends BridgeTestBase {
     }
 
     private static String status(int port, String... headers) throws Exception {
-        try (Socket s = SockWs.plain(port)) {
-            String head = SockWs.exchange(s, SockWs.upgrade("/o", headers));
+        try (Socket s = RawWs.plain(port)) {
+            String head = RawWs.exchange(s, RawWs.upgrade("/o", headers));
             return head.isEmpty() ? "closed" : head.substring(9, 12);
         }
     }
@@ -39,7 +39,7 @@ public class OriginIT extends BridgeTestBase {
                 "https://app.example, *.trusted.example", "allow-missing-origin", "false");
         assertEquals("101", status(strict, "Origin: https://app.example"));
         assertEquals("101", status(strict, "Origin: https://a.b.trusted.example:8443"));
-        int contacted = echo.accepted();
+        int contacted = echo.acceptedSettled(2); // the two 101s above, counted by the peer thread after them
         assertEquals("403", status(strict, "Origin: https://evil.example"));
         assertEquals("403", status(strict, "Origin: https://trusted.example"));
         assertEquals("403", status(strict, "Origin: null"));
@@ -54,7 +54,7 @@ public class OriginIT extends BridgeTestBase {
     public void sameOrigin() throws Exception {
         TcpPeer echo = bridge.track(TcpPeer.echo());
         int port = bridge.listener(bridge.defaultBackend(echo.address()), "same-origin", "true");
-        // SockWs sends Host: localhost
+        // RawWs.upgrade sends Host: localhost
         assertEquals("101", status(port, "Origin: http://localhost"));
         assertEquals("403", status(port, "Origin: http://localhost:1"));
         assertEquals("403", status(port, "Origin: https://evil.example"));

@@ -38,7 +38,7 @@ import io.websocksy.itests.support.TcpPeer;
 import io.websocksy.itests.support.WsFrame;
 
 /**
- * RELIABILITY group P: peer faults, with real fault peers (P1-P3 are in {@link HandshakeIT}, P10 in
+ * docs/conformance.md#p: peer faults, with real fault peers (P1-P3 are in {@link HandshakeIT}, P10 in
  * {@link CloseIT}). The peer is connected before the 101, so connect failures are HTTP statuses.
  */
 @RunWith(PaxExam.class)

@@ -51,8 +51,8 @@ import io.websocksy.itests.support.WsClient.Closed;
 import io.websocksy.itests.support.WsClient.Msg;
 
 /**
- * SPEC §7 hot plug-in, with the real plugin jars copied into (and deleted from) the directory that
- * FileInstall watches while connections are open. RELIABILITY K3–K5, K8, K9, K12.
+ * docs/behaviour.md#hot-plug hot plug-in, with the real plugin jars copied into (and deleted from) the directory that
+ * FileInstall watches while connections are open. docs/conformance.md K3–K5, K8, K9, K12.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -90,7 +90,7 @@ public class PluginIT extends BridgeTestBase {
         drop("io.websocksy.framer.json");
         bridge.awaitFramers("json");
         long millis = (System.nanoTime() - t0) / 1_000_000;
-        // FileInstall polls every 200 ms here (1000 ms in the runtime); SPEC §7 asks for "a few seconds".
+        // FileInstall polls every 200 ms here (1000 ms in the runtime); docs/behaviour.md#hot-plug asks for "a few seconds".
         assertTrue("json framer usable " + millis + " ms after the drop", millis < 5_000);
 
         try (WsClient c = WsClient.connect(port, "/")) {

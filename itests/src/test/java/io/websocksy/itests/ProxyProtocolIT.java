@@ -19,11 +19,11 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 import io.websocksy.api.backend.Route;
 import io.websocksy.api.peer.PeerAddress;
-import io.websocksy.itests.support.SockWs;
+import io.websocksy.itests.support.RawWs;
 import io.websocksy.itests.support.TcpPeer;
 
 /**
- * SPEC 9, real client address: PROXY protocol v1 and v2 from a trusted and an untrusted source, and
+ * docs/behaviour.md#security, real client address: PROXY protocol v1 and v2 from a trusted and an untrusted source, and
  * {@code X-Forwarded-For} from a trusted proxy; the backend sees the real address.
  */
 @RunWith(PaxExam.class)
@@ -68,22 +68,22 @@ public class ProxyProtocolIT extends BridgeTestBase {
     public void v1AndV2FromATrustedProxyGiveTheRealAddress() throws Exception {
         TcpPeer echo = bridge.track(TcpPeer.echo());
         int port = bridge.listener(backend(echo), "proxy-protocol", "any", "trusted-proxies", "127.0.0.1");
-        try (Socket s = SockWs.plain(port)) {
-            String head = SockWs.exchange(s, v1("198.51.100.10", 51000), SockWs.upgrade("/v1"));
+        try (Socket s = RawWs.plain(port)) {
+            String head = RawWs.exchange(s, v1("198.51.100.10", 51000), RawWs.upgrade("/v1"));
             assertTrue(head, head.startsWith("HTTP/1.1 101"));
             assertEquals(new InetSocketAddress("198.51.100.10", 51000), seen.get());
-            assertEquals("through v1", SockWs.echo(s, "through v1"));
+            assertEquals("through v1", RawWs.echo(s, "through v1"));
         }
-        try (Socket s = SockWs.plain(port)) {
-            String head = SockWs.exchange(s, v2(new byte[] {(byte) 203, 0, 113, 20}, 52000), SockWs.upgrade("/v2"));
+        try (Socket s = RawWs.plain(port)) {
+            String head = RawWs.exchange(s, v2(new byte[] {(byte) 203, 0, 113, 20}, 52000), RawWs.upgrade("/v2"));
             assertTrue(head, head.startsWith("HTTP/1.1 101"));
             assertEquals(new InetSocketAddress("203.0.113.20", 52000), seen.get());
-            assertEquals("through v2", SockWs.echo(s, "through v2"));
+            assertEquals("through v2", RawWs.echo(s, "through v2"));
         }
         // a trusted proxy must send the header: without it the connection is closed
-        int before = echo.accepted();
-        try (Socket s = SockWs.plain(port)) {
-            assertEquals("", SockWs.exchange(s, SockWs.upgrade("/none")));
+        int before = echo.acceptedSettled(0);
+        try (Socket s = RawWs.plain(port)) {
+            assertEquals("", RawWs.exchange(s, RawWs.upgrade("/none")));
         }
         assertEquals(before, echo.accepted());
     }
@@ -92,11 +92,11 @@ public class ProxyProtocolIT extends BridgeTestBase {
     public void versionRestriction() throws Exception {
         TcpPeer echo = bridge.track(TcpPeer.echo());
         int port = bridge.listener(backend(echo), "proxy-protocol", "v2", "trusted-proxies", "127.0.0.0/8");
-        try (Socket s = SockWs.plain(port)) {
-            assertEquals("", SockWs.exchange(s, v1("198.51.100.10", 51000), SockWs.upgrade("/v1")));
+        try (Socket s = RawWs.plain(port)) {
+            assertEquals("", RawWs.exchange(s, v1("198.51.100.10", 51000), RawWs.upgrade("/v1")));
         }
-        try (Socket s = SockWs.plain(port)) {
-            assertTrue(SockWs.exchange(s, v2(new byte[] {10, 1, 1, 1}, 1), SockWs.upgrade("/v2")).startsWith("HTTP/1.1 101"));
+        try (Socket s = RawWs.plain(port)) {
+            assertTrue(RawWs.exchange(s, v2(new byte[] {10, 1, 1, 1}, 1), RawWs.upgrade("/v2")).startsWith("HTTP/1.1 101"));
             assertEquals(new InetSocketAddress("10.1.1.1", 1), seen.get());
         }
     }
@@ -106,16 +106,16 @@ public class ProxyProtocolIT extends BridgeTestBase {
         TcpPeer echo = bridge.track(TcpPeer.echo());
         // only a documentation address is trusted: 127.0.0.1 (this test) is an ordinary client
         int port = bridge.listener(backend(echo), "proxy-protocol", "any", "trusted-proxies", "192.0.2.1");
-        int before = echo.accepted();
-        try (Socket s = SockWs.plain(port)) {
-            assertEquals("", SockWs.exchange(s, v1("198.51.100.10", 51000), SockWs.upgrade("/spoof1")));
+        int before = echo.acceptedSettled(0);
+        try (Socket s = RawWs.plain(port)) {
+            assertEquals("", RawWs.exchange(s, v1("198.51.100.10", 51000), RawWs.upgrade("/spoof1")));
         }
-        try (Socket s = SockWs.plain(port)) {
-            assertEquals("", SockWs.exchange(s, v2(new byte[] {1, 2, 3, 4}, 5), SockWs.upgrade("/spoof2")));
+        try (Socket s = RawWs.plain(port)) {
+            assertEquals("", RawWs.exchange(s, v2(new byte[] {1, 2, 3, 4}, 5), RawWs.upgrade("/spoof2")));
         }
         assertEquals("no peer connection for a refused client", before, echo.accepted());
-        try (Socket s = SockWs.plain(port)) {
-            String head = SockWs.exchange(s, SockWs.upgrade("/direct"));
+        try (Socket s = RawWs.plain(port)) {
+            String head = RawWs.exchange(s, RawWs.upgrade("/direct"));
             assertTrue(head, head.startsWith("HTTP/1.1 101"));
             assertEquals("127.0.0.1", seen.get().getAddress().getHostAddress());
         }
@@ -125,19 +125,19 @@ public class ProxyProtocolIT extends BridgeTestBase {
     public void xForwardedForOnlyFromTrustedProxies() throws Exception {
         TcpPeer echo = bridge.track(TcpPeer.echo());
         int trusted = bridge.listener(backend(echo), "trusted-proxies", "127.0.0.1");
-        try (Socket s = SockWs.plain(trusted)) {
-            assertTrue(SockWs.exchange(s, SockWs.upgrade("/xff", "X-Forwarded-For: 6.6.6.6, 198.51.100.99"))
+        try (Socket s = RawWs.plain(trusted)) {
+            assertTrue(RawWs.exchange(s, RawWs.upgrade("/xff", "X-Forwarded-For: 6.6.6.6, 198.51.100.99"))
                     .startsWith("HTTP/1.1 101"));
             assertEquals("198.51.100.99", seen.get().getAddress().getHostAddress());
         }
-        try (Socket s = SockWs.plain(trusted)) {
-            assertTrue(SockWs.exchange(s, SockWs.upgrade("/fwd", "Forwarded: for=\"[2001:db8::5]:7000\""))
+        try (Socket s = RawWs.plain(trusted)) {
+            assertTrue(RawWs.exchange(s, RawWs.upgrade("/fwd", "Forwarded: for=\"[2001:db8::5]:7000\""))
                     .startsWith("HTTP/1.1 101"));
             assertEquals(new InetSocketAddress("2001:db8::5", 7000), seen.get());
         }
         int untrusted = bridge.listener(backend(echo));
-        try (Socket s = SockWs.plain(untrusted)) {
-            assertTrue(SockWs.exchange(s, SockWs.upgrade("/xff", "X-Forwarded-For: 198.51.100.99"))
+        try (Socket s = RawWs.plain(untrusted)) {
+            assertTrue(RawWs.exchange(s, RawWs.upgrade("/xff", "X-Forwarded-For: 198.51.100.99"))
                     .startsWith("HTTP/1.1 101"));
             assertEquals("127.0.0.1", seen.get().getAddress().getHostAddress());
         }

@@ -26,7 +26,7 @@ import io.websocksy.itests.support.WsClient;
 
 /**
  * Live reconfiguration of the real distribution through {@code .cfg} files in its deploy directory, while
- * connections are open (SPEC 6, RELIABILITY K1 reload, K7, K10). One process serves the class; each test has
+ * connections are open (docs/behaviour.md#configuration, docs/conformance.md K1 reload, K7, K10). One process serves the class; each test has
  * its own listener and backend instances, so the tests do not depend on each other's order.
  */
 public class ReconfigureIT {

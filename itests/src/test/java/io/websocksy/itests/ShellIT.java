@@ -48,7 +48,7 @@ import io.websocksy.itests.support.WsClient;
 import io.websocksy.itests.support.WsClient.Closed;
 
 /**
- * SPEC §8 / issue 6: the {@code websocksy:*} Gogo commands, run through Gogo's command processor
+ * docs/behaviour.md#management / issue 6: the {@code websocksy:*} Gogo commands, run through Gogo's command processor
  * inside the framework while real connections are open.
  */
 @RunWith(PaxExam.class)
@@ -393,7 +393,7 @@ public class ShellIT extends BridgeTestBase {
         assertEquals("426 Upgrade Required", version.get("status"));
         assertEquals(426, RawHttp.exchange(port, Request.upgrade(port).target("/ok").set("Sec-WebSocket-Version",
                 "8")).status);
-        assertEquals("only the two real upgrades reached the peer", 2, peer.accepted());
+        assertEquals("only the two real upgrades reached the peer", 2, peer.acceptedSettled(2));
     }
 
     @Test

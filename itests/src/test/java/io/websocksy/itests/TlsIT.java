@@ -22,12 +22,12 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 import io.websocksy.itests.support.Poll;
-import io.websocksy.itests.support.SockWs;
+import io.websocksy.itests.support.RawWs;
 import io.websocksy.itests.support.TcpPeer;
-import io.websocksy.itests.support.TestPki;
+import io.websocksy.testing.TestPki;
 
 /**
- * SPEC 9, TLS on a listener: {@code wss://} handshake and echo with a CA made in the test, client
+ * docs/behaviour.md#security, TLS on a listener: {@code wss://} handshake and echo with a CA made in the test, client
  * certificates required and refused, and a certificate replaced on disk while running.
  */
 @RunWith(PaxExam.class)
@@ -84,14 +84,14 @@ public class TlsIT extends BridgeTestBase {
         for (TestPki.Leaf leaf : new TestPki.Leaf[] {server, renewed}) {   // RSA, then EC
             int port = bridge.listener(bridge.defaultBackend(echo.address()), "tls-certificate", leaf.chainPem.getPath(),
                     "tls-key", leaf.keyPem.getPath());
-            try (SSLSocket s = SockWs.tls(pki.clientContext(null), port)) {
-                String head = SockWs.exchange(s, SockWs.upgrade("/tls"));
+            try (SSLSocket s = RawWs.tls(pki.clientContext(null), port)) {
+                String head = RawWs.exchange(s, RawWs.upgrade("/tls"));
                 assertTrue(head, head.startsWith("HTTP/1.1 101"));
-                assertEquals("hello over wss", SockWs.echo(s, "hello over wss"));
+                assertEquals("hello over wss", RawWs.echo(s, "hello over wss"));
                 assertTrue(s.getSession().getProtocol(), s.getSession().getProtocol().matches("TLSv1\\.[23]"));
             }
-            try (Socket p = SockWs.plain(port)) {
-                String head = SockWs.exchange(p, SockWs.upgrade("/plain"));
+            try (Socket p = RawWs.plain(port)) {
+                String head = RawWs.exchange(p, RawWs.upgrade("/plain"));
                 assertFalse("plain HTTP on a TLS listener gets no HTTP answer: " + head, head.startsWith("HTTP/"));
             }
         }
@@ -102,7 +102,7 @@ public class TlsIT extends BridgeTestBase {
         TcpPeer echo = bridge.track(TcpPeer.echo());
         int port = bridge.listener(bridge.defaultBackend(echo.address()), "tls-certificate", server.chainPem.getPath(),
                 "tls-key", server.keyPem.getPath());
-        try (SSLSocket s = SockWs.tls(pki.clientContext(null), port)) {
+        try (SSLSocket s = RawWs.tls(pki.clientContext(null), port)) {
             s.setEnabledProtocols(new String[] {"TLSv1.1"});
             s.startHandshake();
             fail("TLS 1.1 handshake succeeded");
@@ -116,15 +116,15 @@ public class TlsIT extends BridgeTestBase {
         TcpPeer echo = bridge.track(TcpPeer.echo());
         int port = bridge.listener(bridge.defaultBackend(echo.address()), "tls-certificate", server.chainPem.getPath(),
                 "tls-key", server.keyPem.getPath(), "tls-client-ca", pki.caPem.getPath());
-        try (SSLSocket s = SockWs.tls(pki.clientContext(client), port)) {
-            assertTrue(SockWs.exchange(s, SockWs.upgrade("/cert")).startsWith("HTTP/1.1 101"));
-            assertEquals("with a certificate", SockWs.echo(s, "with a certificate"));
+        try (SSLSocket s = RawWs.tls(pki.clientContext(client), port)) {
+            assertTrue(RawWs.exchange(s, RawWs.upgrade("/cert")).startsWith("HTTP/1.1 101"));
+            assertEquals("with a certificate", RawWs.echo(s, "with a certificate"));
         }
-        int before = echo.accepted();
+        int before = echo.acceptedSettled(0);
         for (TestPki.Leaf bad : new TestPki.Leaf[] {null, stranger}) {
-            try (SSLSocket s = SockWs.tls(pki.clientContext(bad), port)) {
+            try (SSLSocket s = RawWs.tls(pki.clientContext(bad), port)) {
                 // with TLS 1.3 the server's refusal can arrive after the client thinks the handshake is done
-                String head = SockWs.exchange(s, SockWs.upgrade("/nocert"));
+                String head = RawWs.exchange(s, RawWs.upgrade("/nocert"));
                 assertFalse(head, head.startsWith("HTTP/"));
             } catch (IOException expected) {
                 // handshake_failure / certificate_required alert
@@ -143,25 +143,25 @@ public class TlsIT extends BridgeTestBase {
         TcpPeer echo = bridge.track(TcpPeer.echo());
         int port = bridge.listener(bridge.defaultBackend(echo.address()), "tls-certificate", cert.toString(),
                 "tls-key", key.toString(), "tls-reload-interval", "1");
-        try (SSLSocket old = SockWs.tls(pki.clientContext(null), port)) {
-            assertTrue(SockWs.exchange(old, SockWs.upgrade("/old")).startsWith("HTTP/1.1 101"));
+        try (SSLSocket old = RawWs.tls(pki.clientContext(null), port)) {
+            assertTrue(RawWs.exchange(old, RawWs.upgrade("/old")).startsWith("HTTP/1.1 101"));
             assertEquals("CN=server", subject(old));
             TestPki.replace(renewed.keyPem, key.toFile());
             TestPki.replace(renewed.chainPem, cert.toFile());
             Poll.until(Duration.ofSeconds(30), "a new connection sees the renewed certificate", () -> {
-                try (SSLSocket s = SockWs.tls(pki.clientContext(null), port)) {
+                try (SSLSocket s = RawWs.tls(pki.clientContext(null), port)) {
                     s.startHandshake();
                     return subject(s).equals("CN=renewed");
                 } catch (Exception e) {
                     return false;
                 }
             });
-            assertEquals("the open connection continues", "still open", SockWs.echo(old, "still open"));
+            assertEquals("the open connection continues", "still open", RawWs.echo(old, "still open"));
         }
-        try (SSLSocket s = SockWs.tls(pki.clientContext(null), port)) {
-            assertTrue(SockWs.exchange(s, SockWs.upgrade("/new")).startsWith("HTTP/1.1 101"));
+        try (SSLSocket s = RawWs.tls(pki.clientContext(null), port)) {
+            assertTrue(RawWs.exchange(s, RawWs.upgrade("/new")).startsWith("HTTP/1.1 101"));
             assertEquals("CN=renewed", subject(s));
-            assertEquals("renewed", SockWs.echo(s, "renewed"));
+            assertEquals("renewed", RawWs.echo(s, "renewed"));
         }
     }
 }

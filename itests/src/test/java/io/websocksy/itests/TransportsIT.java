@@ -21,7 +21,7 @@ import io.websocksy.itests.support.UnixStreamEchoPeer;
 import io.websocksy.itests.support.WsClient;
 import io.websocksy.itests.support.WsClient.Msg;
 
-/** SPEC §2, §3: messages through every peer transport. */
+/** docs/behaviour.md#relay, §3: messages through every peer transport. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class TransportsIT extends BridgeTestBase {

@@ -24,7 +24,7 @@ import io.websocksy.itests.support.TcpPeer;
 import io.websocksy.itests.support.Utf8Check;
 import io.websocksy.itests.support.WsFrame;
 
-/** RELIABILITY group U (Autobahn 6.x, 7.5.1): UTF-8 in both directions. */
+/** docs/conformance.md#u (Autobahn 6.x, 7.5.1): UTF-8 in both directions. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class Utf8IT extends ConformanceBase {

@@ -86,7 +86,7 @@ public final class Bridge implements AutoCloseable {
     }
 
     /**
-     * Creates a file-backend factory configuration (SPEC 5.2) and waits for its service.
+     * Creates a file-backend factory configuration (docs/behaviour.md#backends, #relay) and waits for its service.
      *
      * @param path the base directory
      * @param expressions the templates, in order (a ConfigAdmin String[])

@@ -8,7 +8,7 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * RELIABILITY INV-1: a connection that does a 100-byte echo round trip at 10 Hz through the bridge
+ * docs/conformance.md INV-1: a connection that does a 100-byte echo round trip at 10 Hz through the bridge
  * for the whole case, through a listener whose peer echoes. It records every round trip's latency
  * and every error, close or reordering.
  */

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A TCP peer that records every byte each connection receives, in accept order, and echoes them
  * back when asked to. Tests use it to assert what reached the peer (and what did not), and that the
- * peer side saw EOF or RST after the client side went away (RELIABILITY INV-2, INV-6).
+ * peer side saw EOF or RST after the client side went away (docs/conformance.md INV-2, INV-6).
  */
 public final class RecordingPeer implements AutoCloseable {
     /** One accepted connection. */
@@ -116,6 +116,17 @@ public final class RecordingPeer implements AutoCloseable {
     /** @return the number of connections accepted so far */
     public int count() {
         return conns.size();
+    }
+
+    /**
+     * The number of connections accepted once this peer's accept thread has caught up with the
+     * connections the bridge made (a {@code 101} can come before it counted one): the index the next
+     * connection will get. Read it with this before opening the next connection.
+     *
+     * @return the settled count
+     */
+    public int countSettled() {
+        return Poll.settled(Duration.ofSeconds(20), "recording peer connections", this::count, 0);
     }
 
     /**

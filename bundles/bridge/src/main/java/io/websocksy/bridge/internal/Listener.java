@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -13,21 +14,41 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
-import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.websocksy.api.backend.Backend;
+import io.websocksy.bridge.internal.config.ListenerConfig;
+import io.websocksy.bridge.internal.config.ListenerSettings;
+import io.websocksy.bridge.internal.deflate.Negotiation;
+import io.websocksy.bridge.internal.handshake.ListenerContext;
+import io.websocksy.bridge.internal.handshake.StaticFileHandler;
+import io.websocksy.bridge.internal.handshake.UpgradeHandler;
+import io.websocksy.bridge.internal.http.HttpHead;
+import io.websocksy.bridge.internal.peer.PeerConnector;
+import io.websocksy.bridge.internal.relay.Connection;
+import io.websocksy.bridge.internal.relay.ListenerCounters;
+import io.websocksy.bridge.internal.runtime.BindErrors;
+import io.websocksy.bridge.internal.runtime.BackendRegistry;
+import io.websocksy.bridge.internal.runtime.ConnectionRegistry;
+import io.websocksy.bridge.internal.runtime.FramerRegistry;
+import io.websocksy.bridge.internal.runtime.NettyRuntime;
+import io.websocksy.bridge.internal.runtime.RateLimitedLog;
+import io.websocksy.bridge.internal.runtime.ShutdownDrain;
+import io.websocksy.bridge.internal.runtime.ServiceTable;
+import io.websocksy.bridge.internal.security.ClientAddress;
 
 /**
  * One WebSocket listener (factory PID {@value #PID}; {@code websocksy.listener-main.cfg} configures
@@ -38,226 +59,14 @@ import io.netty.util.concurrent.ScheduledFuture;
  */
 @Component(service = Listener.class, configurationPid = Listener.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         immediate = true)
-@Designate(ocd = Listener.Config.class, factory = true)
-public final class Listener {
+@Designate(ocd = ListenerConfig.class, factory = true)
+public final class Listener implements ShutdownDrain.Drained {
     /** Factory configuration PID. */
-    public static final String PID = "websocksy.listener";
+    public static final String PID = ListenerConfig.PID;
     private static final Logger LOG = LoggerFactory.getLogger(Listener.class);
 
-    /** Metatype of a listener (SPEC 6 and 9). */
-    @ObjectClassDefinition(id = PID, name = "websocksy listener",
-            description = "A WebSocket listener: address, keep-alive, backend and limits.")
-    public @interface Config {
-        /** @return listen address */
-        @AttributeDefinition(name = "Listen address", description = "Address to bind; :: is dual-stack (IPv4 too).")
-        String listen() default "::";
-
-        /** @return port */
-        @AttributeDefinition(name = "Port", min = "0", max = "65535", description = "TCP port of the WebSocket "
-                + "listener; 0 binds any free port (the log names it).")
-        int port() default 8001;
-
-        /** @return ping */
-        @AttributeDefinition(name = "Ping interval (s)", min = "0", max = "86400", description = "Send a ping after this many "
-                + "seconds without traffic from the client; close when the next interval passes silently. 0 = off.")
-        int ping() default 30;
-
-        /** @return backend */
-        @AttributeDefinition(name = "Backend", description = "Name of the backend instance that routes this "
-                + "listener's connections; 503 while none of that name runs.")
-        String backend() default "main";
-
-        /** @return handshake timeout */
-        @AttributeDefinition(name = "Handshake timeout (s)", min = "1", max = "3600", description = "Counted from TCP accept.")
-        int handshake$_$timeout() default 10;
-
-        /** @return max request line */
-        @AttributeDefinition(name = "Max request line (bytes)", min = "64", max = "1048576", description = "Longer: 414.")
-        int max$_$request$_$line() default 4096;
-
-        /** @return max header size */
-        @AttributeDefinition(name = "Max header section (bytes)", min = "256", max = "1048576", description = "Larger: 431.")
-        int max$_$header$_$size() default 8192;
-
-        /** @return max headers */
-        @AttributeDefinition(name = "Max header fields", min = "8", max = "10000", description = "More: 431.")
-        int max$_$headers() default 100;
-
-        /** @return max frame */
-        @AttributeDefinition(name = "Max frame payload (bytes)", min = "125", max = "2147483647", description = "Checked from the "
-                + "frame header; larger: close 1009.")
-        int max$_$frame$_$size() default 1048576;
-
-        /** @return max message */
-        @AttributeDefinition(name = "Max message (bytes)", min = "1024", max = "2147483647", description = "Messages held whole "
-                + "(datagram peers) and the peer-side framer buffer; larger: close 1009.")
-        int max$_$message$_$size() default 1048576;
-
-        /** @return connect timeout */
-        @AttributeDefinition(name = "Connect timeout (s)", min = "1", max = "3600", description = "Route look-up, DNS and peer "
-                + "connect; longer: 504.")
-        int connect$_$timeout() default 10;
-
-        /** @return max subprotocols */
-        @AttributeDefinition(name = "Max subprotocols offered", min = "1", max = "1024", description = "More distinct "
-                + "Sec-WebSocket-Protocol tokens in one request: 400.")
-        int max$_$subprotocols() default 32;
-
-        /** @return write timeout */
-        @AttributeDefinition(name = "Write stall timeout (s)", min = "1", max = "86400", description = "A side that stays "
-                + "unwritable this long is closed with 1001.")
-        int write$_$timeout() default 60;
-
-        /** @return allowed origins */
-        @AttributeDefinition(name = "Allowed origins", description = "Origins allowed to open a WebSocket: full "
-                + "origins (https://app.example.com) or host patterns (example.com, *.example.com); another Origin "
-                + "gets 403 and the peer is never contacted. Empty: any origin.")
-        String[] allowed$_$origins() default {};
-
-        /** @return allow missing origin */
-        @AttributeDefinition(name = "Allow missing Origin", description = "With allowed-origins set: whether a "
-                + "request without an Origin header (a non-browser client) is accepted; false gives 403.")
-        boolean allow$_$missing$_$origin() default true;
-
-        /** @return same origin */
-        @AttributeDefinition(name = "Allow same origin", description = "Also accept an Origin whose host and port "
-                + "are the request's own Host (pages served from this address); with an empty allowed-origins only "
-                + "those pass.")
-        boolean same$_$origin() default false;
-
-        /** @return max connections */
-        @AttributeDefinition(name = "Max connections", min = "0", max = "2147483647", description = "Connections this listener serves at "
-                + "once (counted from a valid request until close); more get 503 with Retry-After. 0 = unlimited.")
-        int max$_$connections() default 0;
-
-        /** @return max connections per IP */
-        @AttributeDefinition(name = "Max connections per client IP", min = "0", max = "2147483647", description = "Per real client "
-                + "address (after trusted-proxies); more get 503 with Retry-After. 0 = unlimited.")
-        int max$_$connections$_$per$_$ip() default 0;
-
-        /** @return retry after */
-        @AttributeDefinition(name = "Retry-After (s)", min = "1", max = "86400", description = "Retry-After of the "
-                + "503 sent when a connection limit is reached.")
-        int retry$_$after() default 5;
-
-        /** @return allowed peers */
-        @AttributeDefinition(name = "Allowed peers", description = "Where routes may connect: ip[:port], "
-                + "CIDR[:port], [ipv6-CIDR]:port, host:port, *.domain:port, port ranges lo-hi, tcp:// or udp:// "
-                + "prefix, unix:/directory. Checked on the resolved address, which is the one connected; others "
-                + "get 403. Empty: any peer.")
-        String[] allowed$_$peers() default {};
-
-        /** @return trusted proxies */
-        @AttributeDefinition(name = "Trusted proxies", description = "IPs and CIDR ranges of reverse proxies whose "
-                + "Forwarded / X-Forwarded-For headers and PROXY protocol headers are believed. Empty: none.")
-        String[] trusted$_$proxies() default {};
-
-        /** @return proxy protocol */
-        @AttributeDefinition(name = "PROXY protocol", description = "off, v1, v2 or any: trusted proxies must "
-                + "send a PROXY header of that version; a PROXY header from any other address closes the "
-                + "connection. Needs trusted-proxies.", options = {
-                    @org.osgi.service.metatype.annotations.Option(value = "off"),
-                    @org.osgi.service.metatype.annotations.Option(value = "v1"),
-                    @org.osgi.service.metatype.annotations.Option(value = "v2"),
-                    @org.osgi.service.metatype.annotations.Option(value = "any")})
-        String proxy$_$protocol() default "off";
-
-        /** @return TLS certificate */
-        @AttributeDefinition(name = "TLS certificate chain", required = false, description = "PEM file, leaf "
-                + "first; with tls-key the listener speaks wss:// (TLS 1.2 and 1.3). Empty: plain ws://.")
-        String tls$_$certificate() default "";
-
-        /** @return TLS key */
-        @AttributeDefinition(name = "TLS private key", required = false, description = "PEM PKCS#8 (BEGIN PRIVATE "
-                + "KEY), RSA, EC or EdDSA, unencrypted.")
-        String tls$_$key() default "";
-
-        /** @return TLS client CA */
-        @AttributeDefinition(name = "TLS client CA bundle", required = false, description = "PEM CA certificates; "
-                + "when set, clients must present a certificate they signed. Empty: no client certificates.")
-        String tls$_$client$_$ca() default "";
-
-        /** @return TLS reload interval */
-        @AttributeDefinition(name = "TLS reload check (s)", min = "0", max = "86400", description = "How often the "
-                + "TLS files are checked for changes; new connections get the new certificate. 0 = never.")
-        int tls$_$reload$_$interval() default 10;
-
-        /** @return TLS provider */
-        @AttributeDefinition(name = "TLS provider", description = "auto (OpenSSL via netty-tcnative when "
-                + "installed, else the JDK), jdk or openssl.", options = {
-                    @org.osgi.service.metatype.annotations.Option(value = "auto"),
-                    @org.osgi.service.metatype.annotations.Option(value = "jdk"),
-                    @org.osgi.service.metatype.annotations.Option(value = "openssl")})
-        String tls$_$provider() default "auto";
-
-        /** @return access log */
-        @AttributeDefinition(name = "Access log", description = "One line per connection at close on the logger "
-                + "io.websocksy.access (replaces the close line of io.websocksy.connection).")
-        boolean access$_$log() default false;
-
-        /** @return access log format */
-        @AttributeDefinition(name = "Access log format", description = "text or json (one object per line).",
-                options = {
-                    @org.osgi.service.metatype.annotations.Option(value = "text"),
-                    @org.osgi.service.metatype.annotations.Option(value = "json")})
-        String access$_$log$_$format() default "text";
-
-        /** @return static file directory */
-        @AttributeDefinition(name = "Static files directory", required = false, description = "A plain GET or "
-                + "HEAD that is not a WebSocket upgrade is answered from this directory (e.g. /usr/share/novnc); "
-                + "nothing outside it is served (404). Empty: off.")
-        String web() default "";
-
-        /** @return index file */
-        @AttributeDefinition(name = "Index file", required = false, description = "File served for a directory "
-                + "path ending in /. Empty: none.")
-        String web$_$index() default "index.html";
-
-        /** @return directory listings */
-        @AttributeDefinition(name = "Directory listings", description = "List a directory without an index file; "
-                + "false gives 404.")
-        boolean web$_$listing() default false;
-
-        /** @return cache control */
-        @AttributeDefinition(name = "Cache-Control of static files", required = false, description = "Value of the "
-                + "Cache-Control header of files (ETag and Last-Modified are always sent). Empty: no header.")
-        String web$_$cache$_$control() default "no-cache";
-        /** @return compression */
-        @AttributeDefinition(name = "permessage-deflate", description = "on: negotiate RFC 7692 compression with "
-                + "clients that offer it; inflated sizes count against max-frame-size and max-message-size.",
-                options = {
-                    @org.osgi.service.metatype.annotations.Option(value = "off"),
-                    @org.osgi.service.metatype.annotations.Option(value = "on")})
-        String compression() default "off";
-
-        /** @return compression level */
-        @AttributeDefinition(name = "Compression level", min = "1", max = "9", description = "zlib level for "
-                + "peer-to-client messages.")
-        int compression$_$level() default 6;
-
-        /** @return compression window bits */
-        @AttributeDefinition(name = "Compression window bits", min = "8", max = "15", description = "Largest "
-                + "LZ77 window of the server's compressor (server_max_window_bits).")
-        int compression$_$window$_$bits() default 15;
-
-        /** @return no context takeover */
-        @AttributeDefinition(name = "No context takeover", description = "Both sides reset their compressor "
-                + "after every message (server_ and client_no_context_takeover): less memory, less compression.")
-        boolean compression$_$no$_$context$_$takeover() default false;
-
-        /** @return compression min size */
-        @AttributeDefinition(name = "Compression min size (bytes)", min = "0", max = "2147483647", description = "Shorter "
-                + "peer-to-client messages are sent uncompressed.")
-        int compression$_$min$_$size() default 64;
-        /** @return health path */
-        @AttributeDefinition(name = "Health path", required = false, description = "For load balancers: a plain GET of "
-                + "this path (e.g. /healthz) without Upgrade answers 200 while the listener takes connections and 503 "
-                + "while it drains; no backend or peer is contacted. Empty: off.")
-        String health$_$path() default "";
-    }
-
     @Reference
-    private Transport transport;
+    private NettyRuntime runtime;
     @Reference
     private FramerRegistry framers;
     @Reference
@@ -266,12 +75,14 @@ public final class Listener {
     private ConnectionRegistry connections;
 
     private final ChannelGroup channels = new DefaultChannelGroup("websocksy-listener", GlobalEventExecutor.INSTANCE);
-    /** TLS, PROXY protocol, real client address, limits (SPEC 9); lives across reconfigurations. */
+    /** TLS, PROXY protocol, real client address, limits (docs/behaviour.md#security); lives across reconfigurations. */
     private final ListenerSecurity security = new ListenerSecurity();
     private final RateLimitedLog rejections = new RateLimitedLog(LoggerFactory.getLogger("io.websocksy.handshake"), 20);
     private volatile ListenerSettings settings;
     /** Running or failed (with the error text); a failed listener binds nothing until a corrected configuration. */
     private volatile ListenerState state;
+    /** What clients accepted under {@link #settings} see of this listener; replaced with the settings. */
+    private volatile Context context;
     private volatile Channel server;
     // management (Admin): totals since activation, drain state; drain/resume/modified hold `this`
     private final AtomicLong acceptedTotal = new AtomicLong();
@@ -304,7 +115,7 @@ public final class Listener {
         ListenerSettings s;
         try {
             s = new ListenerSettings(props);
-            security.configure(s);
+            security.configure(s, runtime.scheduler());
         } catch (IllegalArgumentException e) {
             String why = state.named(e.getMessage());
             state.failed(why);
@@ -314,18 +125,19 @@ public final class Listener {
         settings = s; // before the bind: the first client may be accepted before bind() returns
         counters = connections.counters().listener(s.name);
         security.counters(counters);
+        context = new Context(s, this);
         try {
             server = bind(s);
         } catch (RuntimeException e) {
-            security.close(); // stops the TLS reload thread of a listener that never started
+            security.close(); // stops the TLS reload check of a listener that never started
             state.failed(state.source() + ": " + e.getMessage());
             LOG.error("listener {} not started: {}: {}", state.name(), state.source(), e.getMessage());
             return false;
         }
         state.running();
         LOG.info("listener {} {} {} ({}) - {}", s.name, verb, server.localAddress(),
-                transport.isEpoll() ? "epoll" : "nio", s);
-        transport.shutdownDrain().add(this);
+                runtime.isEpoll() ? "epoll" : "nio", s);
+        runtime.shutdownDrain().add(this);
         ListenerChecks.afterConfiguration(this, s, state.source());
         return true;
     }
@@ -344,7 +156,7 @@ public final class Listener {
         ListenerSettings next;
         try {
             next = new ListenerSettings(props);
-            security.configure(next);
+            security.configure(next, runtime.scheduler());
         } catch (IllegalArgumentException e) {
             LOG.error("listener {}: configuration rejected, previous one keeps serving: {}", settings.name,
                     state.named(e.getMessage()));
@@ -352,7 +164,7 @@ public final class Listener {
         }
         ListenerSettings old = settings;
         if (draining) {
-            // a configuration update ends a drain: bind again (SPEC 8, BridgeAdmin.drain)
+            // a configuration update ends a drain: bind again (docs/behaviour.md#management, BridgeAdmin.drain)
             try {
                 server = bind(next);
             } catch (RuntimeException e) {
@@ -377,14 +189,15 @@ public final class Listener {
             LOG.info("listener {} moved from {} to {}", next.name, previous.localAddress(), fresh.localAddress());
         }
         settings = next;
+        context = new Context(next, this);
         LOG.info("listener {} reconfigured - {}", next.name, next);
         ListenerChecks.afterConfiguration(this, next, state.source());
     }
 
     private Channel bind(ListenerSettings s) throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap()
-                .group(transport.boss(), transport.workers())
-                .channel(transport.serverChannel())
+                .group(runtime.boss(), runtime.workers())
+                .channel(runtime.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.AUTO_READ, false)
@@ -392,14 +205,10 @@ public final class Listener {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ListenerSettings cur = settings;
                         acceptedTotal.incrementAndGet();
                         counters.accepted.increment();
                         channels.add(ch);
-                        security.initChannel(ch, cur);
-                        ch.pipeline().addLast(ListenerPipelines.HTTP,
-                                new HttpHeadDecoder(cur.maxRequestLine, cur.maxHeaderSize, cur.maxHeaders));
-                        ch.pipeline().addLast(ListenerPipelines.UPGRADE, new UpgradeHandler(Listener.this, cur));
+                        BridgePipeline.client(ch, context, security);
                     }
                 });
         InetSocketAddress at = new InetSocketAddress(s.listen, s.port);
@@ -428,7 +237,7 @@ public final class Listener {
             return; // stopped already by the framework shutdown (ShutdownOrder)
         }
         stopped = true;
-        transport.shutdownDrain().remove(this);
+        runtime.shutdownDrain().remove(this);
         endDrain();
         if (server != null) {
             server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
@@ -462,18 +271,6 @@ public final class Listener {
         deactivate();
     }
 
-    void rejected(Channel ch, String request, int status, String cause) {
-        rejectedTotal.incrementAndGet();
-        counters.rejected(status);
-        if (ListenerChecks.isConfigurationProblem(status, cause)) {
-            rejections.warn("{} {} {} -> {} {}", settings.name, ClientAddress.format(ClientAddress.of(ch)), request,
-                    status, cause);
-            return;
-        }
-        rejections.info("{} {} {} -> {} {}", settings.name, ClientAddress.format(ClientAddress.of(ch)), request, status,
-                cause);
-    }
-
     /** @return the bound address, or null */
     public InetSocketAddress boundAddress() {
         return server == null ? null : (InetSocketAddress) server.localAddress();
@@ -481,42 +278,37 @@ public final class Listener {
 
     // ---------------------------------------------------------------- management (Admin)
 
-    /** Counts a handshake answered with 101. */
-    void upgraded() {
-        upgradedTotal.incrementAndGet();
-        counters.upgraded.increment();
-    }
-
-    ListenerCounters counters() {
+    /** @return the listener's metrics */
+    public ListenerCounters counters() {
         return counters;
     }
 
     /** @return the listener's name (its configuration's instance name) */
-    String name() {
+    public String name() {
         return state.name();
     }
 
     /** @return true once deactivated (or stopped by the framework shutdown) */
-    boolean stopped() {
+    public boolean stopped() {
         return stopped;
     }
 
     /** @return running or failed, with the error text */
-    ListenerState state() {
+    public ListenerState state() {
         return state;
     }
 
-    ListenerSettings settings() {
+    public ListenerSettings settings() {
         return settings;
     }
 
     /** @return true when the serving configuration has TLS ({@code tls-certificate} and {@code tls-key}) */
-    boolean tls() {
+    public boolean tls() {
         return settings.tls != null;
     }
 
     /** @return the address clients connect to: the bound one, or the configured one while not bound */
-    String address() {
+    public String address() {
         Channel ch = server;
         ListenerSettings s = settings;
         if (ch != null && ch.isOpen() && ch.localAddress() instanceof InetSocketAddress) {
@@ -528,7 +320,7 @@ public final class Listener {
     }
 
     /** @return the live connections this listener accepted */
-    List<Connection> openConnections() {
+    public List<Connection> openConnections() {
         List<Connection> mine = new ArrayList<>();
         for (Connection c : connections.snapshot()) {
             if (channels.contains(c.clientChannel())) {
@@ -555,24 +347,25 @@ public final class Listener {
     }
 
     /** A shutdown drain began: health-path answers 503 from now on; connections are still accepted. */
-    void healthDown() {
+    @Override
+    public void healthDown() {
         healthDown = true;
     }
 
     /** @return true while draining or drained (not accepting) */
-    boolean isDraining() {
+    public boolean isDraining() {
         return draining;
     }
 
-    long acceptedTotal() {
+    public long acceptedTotal() {
         return acceptedTotal.get();
     }
 
-    long upgradedTotal() {
+    public long upgradedTotal() {
         return upgradedTotal.get();
     }
 
-    long rejectedTotal() {
+    public long rejectedTotal() {
         return rejectedTotal.get();
     }
 
@@ -582,7 +375,8 @@ public final class Listener {
      *
      * @throws IllegalStateException when already draining
      */
-    synchronized void drain(long timeoutMillis) {
+    @Override
+    public synchronized void drain(long timeoutMillis) {
         state.requireRunning();
         if (draining) {
             throw new IllegalStateException("listener " + settings.name + " is already draining (resume it first)");
@@ -596,7 +390,7 @@ public final class Listener {
         int open = openConnections().size();
         LOG.info("listener {} draining: no longer accepting on {}; {} open connections, closed with 1001 in {} ms "
                 + "if still open", settings.name, addr, open, timeoutMillis);
-        drainTimer = transport.boss().schedule(this::drainTimeout, timeoutMillis, TimeUnit.MILLISECONDS);
+        drainTimer = runtime.boss().schedule(this::drainTimeout, timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
     private void drainTimeout() {
@@ -614,7 +408,7 @@ public final class Listener {
      *
      * @throws IllegalStateException when not draining, or the address cannot be bound
      */
-    synchronized void resume() throws InterruptedException {
+    public synchronized void resume() throws InterruptedException {
         state.requireRunning();
         if (!draining) {
             throw new IllegalStateException("listener " + settings.name + " is not draining");
@@ -632,23 +426,136 @@ public final class Listener {
         }
     }
 
-    Transport transport() {
-        return transport;
+    /** @return the TLS context and the connection limits (the tests read the limits) */
+    /** @return the backends (ListenerChecks) */
+    BackendRegistry backends() {
+        return backends;
+    }
+
+    /** @return the runtime (ListenerChecks) */
+    NettyRuntime runtime() {
+        return runtime;
     }
 
     ListenerSecurity security() {
         return security;
     }
 
-    FramerRegistry framers() {
-        return framers;
-    }
+    /**
+     * The {@link ListenerContext} of one configuration: the settings with the listener's security, the
+     * shared services and its counters, without the rest of the listener.
+     */
+    private static final class Context implements ListenerContext {
+        private final ListenerSettings settings;
+        private final ListenerSecurity security;
+        private final NettyRuntime runtime;
+        private final FramerRegistry framers;
+        private final BackendRegistry backends;
+        private final ConnectionRegistry connections;
+        private final AtomicLong upgradedTotal;
+        private final AtomicLong rejectedTotal;
+        private final RateLimitedLog rejections;
+        /** For what changes while these settings serve: the metrics and the health (drain, backend). */
+        private final Listener listener;
 
-    BackendRegistry backends() {
-        return backends;
-    }
+        Context(ListenerSettings settings, Listener l) {
+            this.settings = settings;
+            this.listener = l;
+            this.security = l.security;
+            this.runtime = l.runtime;
+            this.framers = l.framers;
+            this.backends = l.backends;
+            this.connections = l.connections;
+            this.upgradedTotal = l.upgradedTotal;
+            this.rejectedTotal = l.rejectedTotal;
+            this.rejections = l.rejections;
+        }
 
-    ConnectionRegistry connections() {
-        return connections;
+        @Override
+        public ListenerSettings settings() {
+            return settings;
+        }
+
+        @Override
+        public void resolveClient(Channel ch, HttpHead head) {
+            security.resolveClient(ch, head, settings);
+        }
+
+        @Override
+        public String admit(Channel ch) {
+            return security.admit(ch, settings);
+        }
+
+        @Override
+        public ServiceTable.Entry<Backend> backend() {
+            return backends.lookup(settings.backend);
+        }
+
+        @Override
+        public Executor routeExecutor() {
+            return runtime.routeExecutor();
+        }
+
+        @Override
+        public FramerRegistry framers() {
+            return framers;
+        }
+
+        @Override
+        public long nextConnectionId() {
+            return connections.nextId();
+        }
+
+        @Override
+        public ChannelFuture connectPeer(Connection conn) throws PeerConnector.UnsupportedTransportException {
+            return PeerConnector.connect(runtime, conn.clientChannel().eventLoop(), conn,
+                    settings.connectTimeout * 1000, ch -> BridgePipeline.peer(ch, conn));
+        }
+
+        @Override
+        public ListenerCounters counters() {
+            return listener.counters;
+        }
+
+        @Override
+        public String unhealthy() {
+            return listener.unhealthy();
+        }
+
+        @Override
+        public void serveFiles(ChannelPipeline p, ChannelHandler upgrade, StaticFileHandler files) {
+            BridgePipeline.serveFiles(p, upgrade, files);
+        }
+
+        @Override
+        public void nextRequest(ChannelPipeline p) {
+            BridgePipeline.nextRequest(p, settings);
+        }
+
+        @Override
+        public UpgradeHandler upgradeAfterFiles(ChannelPipeline p, StaticFileHandler files) {
+            return BridgePipeline.upgradeAfterFiles(p, files, this);
+        }
+
+        @Override
+        public void upgraded(ChannelPipeline p, Connection conn, Negotiation.Agreed deflate) {
+            connections.add(conn);
+            upgradedTotal.incrementAndGet();
+            listener.counters.upgraded.increment();
+            BridgePipeline.upgrade(p, conn, deflate);
+        }
+
+        @Override
+        public void rejected(Channel ch, String request, int status, String cause) {
+            rejectedTotal.incrementAndGet();
+            listener.counters.rejected(status);
+            if (ListenerChecks.isConfigurationProblem(status, cause)) {
+                rejections.warn("{} {} {} -> {} {}", settings.name, ClientAddress.format(ClientAddress.of(ch)), request,
+                        status, cause);
+                return;
+            }
+            rejections.info("{} {} {} -> {} {}", settings.name, ClientAddress.format(ClientAddress.of(ch)), request,
+                    status, cause);
+        }
     }
 }

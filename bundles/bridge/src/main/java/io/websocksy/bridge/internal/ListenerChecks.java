@@ -7,6 +7,10 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.websocksy.bridge.internal.config.ListenerSettings;
+import io.websocksy.bridge.internal.runtime.BackendRegistry;
+import io.websocksy.bridge.internal.runtime.ServiceTable;
+
 /**
  * Checks of a listener's configuration that cannot reject it: a {@code backend} name that no running
  * backend has is a WARN naming the file, the key, the value and the backends that run (the backend may
@@ -35,7 +39,7 @@ final class ListenerChecks {
      */
     static void afterConfiguration(Listener l, ListenerSettings s, String source) {
         try {
-            l.transport().boss().schedule(() -> check(l, s, source), GRACE_SECONDS, TimeUnit.SECONDS);
+            l.runtime().boss().schedule(() -> check(l, s, source), GRACE_SECONDS, TimeUnit.SECONDS);
         } catch (RejectedExecutionException stopping) {
             // the event loops are shutting down: nothing to warn about
         }

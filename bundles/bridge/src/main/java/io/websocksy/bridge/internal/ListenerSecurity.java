@@ -1,38 +1,34 @@
 package io.websocksy.bridge.internal;
 
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
+import java.util.concurrent.ScheduledExecutorService;
 
 import org.slf4j.LoggerFactory;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.websocksy.bridge.internal.config.ListenerSettings;
+import io.websocksy.bridge.internal.relay.ListenerCounters;
+import io.websocksy.bridge.internal.http.HttpHead;
+import io.websocksy.bridge.internal.runtime.RateLimitedLog;
+import io.websocksy.bridge.internal.security.ClientAddress;
+import io.websocksy.bridge.internal.security.ConnectionLimits;
+import io.websocksy.bridge.internal.security.ProxyProtocolDecoder;
+import io.websocksy.bridge.internal.security.TlsContextHolder;
 
 /**
- * The security and operations side of one listener (SPEC 9), owned by {@link Listener} across
+ * The security and operations side of one listener (docs/behaviour.md#security), owned by {@link Listener} across
  * reconfigurations: the TLS context (reloaded when its files change), the PROXY protocol decoder and
  * TLS handler at the front of each client pipeline, the real client address, and the connection
- * limits. Client pipeline before the upgrade: {@code proxy} (with {@code proxy-protocol}),
- * {@code tls} and {@code tlslog} (with {@code tls-certificate}), then {@code http}, {@code upgrade}.
+ * limits. Where its handlers stand in the client pipeline: {@link BridgePipeline}.
  */
-final class ListenerSecurity implements AutoCloseable {
-    static final String PROXY = "proxy";
-    static final String TLS = "tls";
-    static final String TLS_LOG = "tlslog";
-
+public final class ListenerSecurity implements AutoCloseable {
     private final RateLimitedLog log = new RateLimitedLog(LoggerFactory.getLogger("io.websocksy.handshake"), 20);
     private final ConnectionLimits limits = new ConnectionLimits();
     private volatile TlsContextHolder tls;
 
-    /**
-     * Applies {@code s}: loads its TLS files (replacing the previous context, whose open connections
-     * continue). Runs on the configuration thread.
-     *
-     * @throws IllegalArgumentException when the TLS files cannot be used; the previous state is kept
-     */
     /** Metrics of the owning listener (TLS handshake failures); null until the listener activates. */
     private volatile ListenerCounters counters;
 
@@ -40,8 +36,14 @@ final class ListenerSecurity implements AutoCloseable {
         counters = c;
     }
 
-    synchronized void configure(ListenerSettings s) {
-        TlsContextHolder next = s.tls == null ? null : new TlsContextHolder(s.name, s.tls);
+    /**
+     * Applies {@code s}: loads its TLS files (replacing the previous context, whose open connections
+     * continue), whose reload check runs on {@code scheduler}. Runs on the configuration thread.
+     *
+     * @throws IllegalArgumentException when the TLS files cannot be used; the previous state is kept
+     */
+    synchronized void configure(ListenerSettings s, ScheduledExecutorService scheduler) {
+        TlsContextHolder next = s.tls == null ? null : new TlsContextHolder(s.name, s.tls, scheduler);
         TlsContextHolder old = tls;
         tls = next;
         if (old != null) {
@@ -61,22 +63,15 @@ final class ListenerSecurity implements AutoCloseable {
         return limits;
     }
 
-    /** Puts the PROXY decoder and the TLS handler in front of a new client's pipeline. */
-    void initChannel(Channel ch, ListenerSettings s) {
-        ChannelPipeline p = ch.pipeline();
-        if (s.proxyProtocol != ProxyProtocolDecoder.Mode.OFF) {
-            SocketAddress peer = ch.remoteAddress();
-            boolean trusted = peer instanceof InetSocketAddress
-                    && s.trustedProxies.trusts(((InetSocketAddress) peer).getAddress());
-            p.addLast(PROXY, new ProxyProtocolDecoder(s.proxyProtocol, trusted,
-                    (ctx, cause) -> log.info("{} {} connection closed: {}", s.name,
-                            ClientAddress.format(ClientAddress.of(ctx.channel())), cause)));
-        }
-        TlsContextHolder t = tls;
-        if (t != null) {
-            p.addLast(TLS, t.newHandler(ch.alloc(), s.handshakeTimeout * 1000L));
-            p.addLast(TLS_LOG, new TlsLog(s.name));
-        }
+    /** @return where the PROXY decoder reports a connection it closes (one rate-limited line) */
+    ProxyProtocolDecoder.Rejection proxyFailureLog(String listener) {
+        return (ctx, cause) -> log.info("{} {} connection closed: {}", listener,
+                ClientAddress.format(ClientAddress.of(ctx.channel())), cause);
+    }
+
+    /** @return the handler that logs a failed TLS handshake of one client, then steps out of the pipeline */
+    ChannelInboundHandlerAdapter tlsLog(String listener) {
+        return new TlsLog(listener);
     }
 
     /**

@@ -14,7 +14,7 @@ import io.websocksy.api.config.ConfigKeys;
  * ({@code listen}, {@code port}, {@code backend}) are kept for the listing, since a failed configuration
  * may have no valid settings at all.
  */
-final class ListenerState {
+public final class ListenerState {
     private final String name;
     private volatile String source;
     private volatile String failure;
@@ -34,7 +34,7 @@ final class ListenerState {
     }
 
     /** Remembers the raw values of the latest configuration (listing of a failed listener). */
-    void configured(Map<String, Object> props) {
+    public void configured(Map<String, Object> props) {
         source = ConfigKeys.source(props, Listener.PID);
         String listen = text(props.get("listen"), "::");
         String port = text(props.get("port"), "8001");
@@ -53,12 +53,12 @@ final class ListenerState {
     }
 
     /** @return the listener's name (its configuration's instance name) */
-    String name() {
+    public String name() {
         return name;
     }
 
     /** @return the file and PID of the latest configuration, for messages */
-    String source() {
+    public String source() {
         return source;
     }
 
@@ -66,30 +66,30 @@ final class ListenerState {
      * @param message an error message about the configuration
      * @return it, starting with the file and PID when it does not already (e.g. a TLS file error)
      */
-    String named(String message) {
+    public String named(String message) {
         String src = source;
         return message != null && message.startsWith(src) ? message : src + ": " + message;
     }
 
     /** @param why the error text (one line, fit to show a user) */
-    void failed(String why) {
+    public void failed(String why) {
         failure = why;
     }
 
     /** The listener runs (again). */
-    void running() {
+    public void running() {
         failure = null;
     }
 
     /** @return the error text while failed, else null */
-    String failure() {
+    public String failure() {
         return failure;
     }
 
     /**
      * @throws IllegalStateException when failed (drain, resume and dry runs need a running listener)
      */
-    void requireRunning() {
+    public void requireRunning() {
         String f = failure;
         if (f != null) {
             throw new IllegalStateException("listener " + name + " is failed: " + f);
@@ -100,14 +100,14 @@ final class ListenerState {
      * @param backendBound whether a backend of the configured name runs
      * @return the management view of the failed listener
      */
-    ListenerInfo failedInfo(boolean backendBound) {
+    public ListenerInfo failedInfo(boolean backendBound) {
         return ListenerInfo.named(name).address(address).tls(tls).backend(backend, backendBound)
                 .state(ListenerInfo.State.FAILED).counts(0, 0, 0, 0)
                 .failure(failure == null ? "not running" : failure).build();
     }
 
     /** @return the configured backend name (raw) */
-    String backend() {
+    public String backend() {
         return backend;
     }
 }

@@ -17,6 +17,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.websocksy.bridge.internal.runtime.NettyRuntime;
+
 /**
  * Stops every listener first when the framework shuts down (SIGTERM, SIGINT, {@code stop 0}).
  *
@@ -36,7 +38,7 @@ public final class ShutdownOrder implements SynchronousBundleListener {
     private BundleContext context;
     /** Its drain ({@code drain-delay}, {@code drain-timeout}) runs before the listeners stop. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile Transport transport;
+    private volatile NettyRuntime transport;
 
     @Reference(service = Listener.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -68,7 +70,7 @@ public final class ShutdownOrder implements SynchronousBundleListener {
         if (event.getType() != BundleEvent.STOPPING || event.getBundle().getBundleId() != Constants.SYSTEM_BUNDLE_ID) {
             return;
         }
-        Transport t = transport;
+        NettyRuntime t = transport;
         if (t != null && t.shutdownDrain() != null) {
             t.shutdownDrain().run();
         }

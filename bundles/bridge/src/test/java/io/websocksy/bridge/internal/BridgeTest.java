@@ -29,7 +29,7 @@ import io.websocksy.api.backend.Route;
 import io.websocksy.api.peer.PeerAddress;
 
 /** End-to-end tests of the bridge components without OSGi: real sockets, real clients. */
-class BridgeTest {
+public class BridgeTest {
     private TestBridge bridge;
     private ServerSocket echo;
 
@@ -49,9 +49,9 @@ class BridgeTest {
     }
 
     /** Collects messages received by a JDK WebSocket client. */
-    static final class Inbox implements WebSocket.Listener {
-        final BlockingQueue<Object> messages = new LinkedBlockingQueue<>();
-        final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    public static final class Inbox implements WebSocket.Listener {
+        public final BlockingQueue<Object> messages = new LinkedBlockingQueue<>();
+        public final CompletableFuture<Integer> closed = new CompletableFuture<>();
         private final StringBuilder text = new StringBuilder();
 
         @Override

@@ -16,6 +16,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import io.websocksy.api.admin.ListenerInfo;
+import io.websocksy.bridge.internal.admin.Admin;
 
 /** A listener whose configuration cannot serve activates failed, is listed so, and a good update starts it. */
 class FailedListenerTest {
@@ -34,10 +35,12 @@ class FailedListenerTest {
 
     private static Admin admin(TestBridge b) throws Exception {
         Admin a = new Admin();
-        for (String f : List.of("transport", "connections", "framers", "backends")) {
-            Field field = Admin.class.getDeclaredField(f);
+        // Admin's field, TestBridge's field
+        for (String[] f : List.of(new String[] {"runtime", "transport"}, new String[] {"connections", "connections"},
+                new String[] {"framers", "framers"}, new String[] {"backends", "backends"})) {
+            Field field = Admin.class.getDeclaredField(f[0]);
             field.setAccessible(true);
-            Field from = TestBridge.class.getDeclaredField(f);
+            Field from = TestBridge.class.getDeclaredField(f[1]);
             field.set(a, from.get(b));
         }
         a.addListener(b.listener);

@@ -9,11 +9,11 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
 
 /** A ServiceReference for unit tests: properties, service.id and service.ranking ordering. */
-final class FakeRef<S> implements ServiceReference<S> {
+public final class FakeRef<S> implements ServiceReference<S> {
     private static final AtomicLong IDS = new AtomicLong();
     private final Hashtable<String, Object> props = new Hashtable<>();
 
-    FakeRef(Map<String, Object> p) {
+    public FakeRef(Map<String, Object> p) {
         props.putAll(p);
         props.put("service.id", IDS.incrementAndGet());
     }

@@ -6,7 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.netty.buffer.ByteBufUtil;
 
 /** Collects Netty leak reports (detector at paranoid via the surefire argLine) so a test can fail on them. */
-final class LeakGuard {
+public final class LeakGuard {
     private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
 
     static {
@@ -16,12 +16,12 @@ final class LeakGuard {
     private LeakGuard() {
     }
 
-    static void install() {
+    public static void install() {
         // class initialisation does the work
     }
 
     /** Forces GC so the detector can see unreleased buffers, then fails on any report. */
-    static void assertNoLeaks() {
+    public static void assertNoLeaks() {
         for (int i = 0; i < 3; i++) {
             System.gc();
             // the detector reports on the next allocations after GC

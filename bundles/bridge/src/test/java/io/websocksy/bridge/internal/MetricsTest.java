@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import io.websocksy.api.admin.BridgeMetrics;
 import io.websocksy.api.backend.Route;
 import io.websocksy.api.peer.PeerAddress;
+import io.websocksy.bridge.internal.relay.BridgeCounters;
+import io.websocksy.bridge.internal.relay.DurationHistogram;
 
 /** The counters behind BridgeAdmin.metrics(), moved by real clients through a real listener. */
 class MetricsTest {

@@ -16,11 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Echo peers for tests: TCP and unix stream (JDK only), each on its own daemon threads. */
-final class Peers {
+public final class Peers {
     private Peers() {
     }
 
-    static ServerSocket tcpEcho() throws IOException {
+    public static ServerSocket tcpEcho() throws IOException {
         ServerSocket ss = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread t = new Thread(() -> {
             while (!ss.isClosed()) {

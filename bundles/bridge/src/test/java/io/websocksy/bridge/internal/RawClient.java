@@ -9,20 +9,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** A raw-socket WebSocket client for handshake and frame-level tests. */
-final class RawClient implements AutoCloseable {
+public final class RawClient implements AutoCloseable {
     static final String KEY = "dGhlIHNhbXBsZSBub25jZQ==";
     final Socket socket;
     final InputStream in;
     final OutputStream out;
 
-    RawClient(int port) throws IOException {
+    public RawClient(int port) throws IOException {
         socket = new Socket(Peers.loopback(port).getAddress(), port);
         socket.setSoTimeout(10_000);
         in = socket.getInputStream();
         out = socket.getOutputStream();
     }
 
-    static String upgrade(String path, String... extraHeaders) {
+    public static String upgrade(String path, String... extraHeaders) {
         StringBuilder sb = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n"
                 + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + KEY + "\r\n"
                 + "Sec-WebSocket-Version: 13\r\n");
@@ -32,13 +32,13 @@ final class RawClient implements AutoCloseable {
         return sb.append("\r\n").toString();
     }
 
-    void send(String s) throws IOException {
+    public void send(String s) throws IOException {
         out.write(s.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
     }
 
     /** Reads the response head (up to the blank line). */
-    String head() throws IOException {
+    public String head() throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         int state = 0;
         while (state < 4) {

@@ -41,6 +41,9 @@ import io.websocksy.api.backend.Route;
 import io.websocksy.api.backend.RouteException;
 import io.websocksy.api.backend.RouteWatch;
 import io.websocksy.api.peer.PeerAddress;
+import io.websocksy.bridge.internal.config.ListenerSettings;
+import io.websocksy.bridge.internal.handshake.LogTarget;
+import io.websocksy.bridge.internal.peer.PeerProxyHeader;
 
 /** API 1.1 in the bridge: RouteException statuses, RouteWatch, peer PROXY headers, health-path, shutdown drain. */
 class ScaleOutTest {

@@ -36,6 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.websocksy.api.backend.Route;
 import io.websocksy.api.peer.PeerAddress;
+import io.websocksy.bridge.internal.relay.AccessLog;
+import io.websocksy.bridge.internal.security.ClientAddress;
+import io.websocksy.bridge.internal.security.ConnectionLimits;
+import io.websocksy.testing.TestPki;
 
 /** End to end through a hand-wired listener: TLS, client certificates, reload, limits, PROXY, XFF, allow-list. */
 class SecurityBridgeTest {

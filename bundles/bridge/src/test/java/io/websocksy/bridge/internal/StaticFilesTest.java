@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.websocksy.api.backend.Route;
 import io.websocksy.api.peer.PeerAddress;
+import io.websocksy.testing.TestPki;
 
 /** Static files on the listener ({@code web}), over real sockets, plain and TLS, beside bridged upgrades. */
 class StaticFilesTest {

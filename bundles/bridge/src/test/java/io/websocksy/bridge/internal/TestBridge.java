@@ -15,25 +15,29 @@ import io.websocksy.api.framer.Framer;
 import io.websocksy.api.framer.FramingState;
 import java.nio.ByteBuffer;
 import io.websocksy.api.framer.Utf8;
+import io.websocksy.bridge.internal.runtime.BackendRegistry;
+import io.websocksy.bridge.internal.runtime.ConnectionRegistry;
+import io.websocksy.bridge.internal.runtime.FramerRegistry;
+import io.websocksy.bridge.internal.runtime.NettyRuntime;
 
 /** The bridge's components wired by hand (no OSGi), bound to a free loopback port. */
-final class TestBridge implements AutoCloseable {
-    final Transport transport = new Transport();
-    final ConnectionRegistry connections = new ConnectionRegistry();
-    final FramerRegistry framers = new FramerRegistry();
-    final BackendRegistry backends = new BackendRegistry();
-    final Listener listener = new Listener();
+public final class TestBridge implements AutoCloseable {
+    public final NettyRuntime transport = new NettyRuntime();
+    public final ConnectionRegistry connections = new ConnectionRegistry();
+    public final FramerRegistry framers = new FramerRegistry();
+    public final BackendRegistry backends = new BackendRegistry();
+    public final Listener listener = new Listener();
 
-    TestBridge(Map<String, Object> extra) throws Exception {
+    public TestBridge(Map<String, Object> extra) throws Exception {
         this(extra, Map.of());
     }
 
-    TestBridge(Map<String, Object> extra, Map<String, Object> transportProps) throws Exception {
+    public TestBridge(Map<String, Object> extra, Map<String, Object> transportProps) throws Exception {
         LeakGuard.install();
-        transport.activate(null, new HashMap<>(transportProps));
+        transport.activate(new HashMap<>(transportProps));
         set(framers, "connections", connections);
         set(backends, "connections", connections);
-        set(listener, "transport", transport);
+        set(listener, "runtime", transport);
         set(listener, "framers", framers);
         set(listener, "backends", backends);
         set(listener, "connections", connections);
@@ -58,17 +62,17 @@ final class TestBridge implements AutoCloseable {
         listener.activate(props);
     }
 
-    int port() {
+    public int port() {
         return listener.boundAddress().getPort();
     }
 
-    FakeRef<Framer> framer(String name, Framer f) {
+    public FakeRef<Framer> framer(String name, Framer f) {
         FakeRef<Framer> ref = new FakeRef<>(Map.of(Framer.NAME, name));
         framers.addFramer(ref, f);
         return ref;
     }
 
-    FakeRef<Backend> backend(String name, Function<HandshakeRequest, Optional<Route>> f) {
+    public FakeRef<Backend> backend(String name, Function<HandshakeRequest, Optional<Route>> f) {
         FakeRef<Backend> ref = new FakeRef<>(Map.of(Backend.NAME, name));
         backends.addBackend(ref, req -> CompletableFuture.completedFuture(f.apply(req)));
         return ref;

@@ -1,7 +1,5 @@
 package io.websocksy.backend.defaults.internal;
 
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -9,7 +7,6 @@ import java.util.concurrent.CompletionStage;
 
 import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -23,9 +20,10 @@ import io.websocksy.api.backend.Backend;
 import io.websocksy.api.backend.HandshakeRequest;
 import io.websocksy.api.backend.Route;
 import io.websocksy.api.config.ConfigKeys;
+import io.websocksy.backend.registration.BackendRegistration;
 
 /**
- * The default backend (SPEC 5.1): every connection goes to the same peer. One instance per factory
+ * The default backend (docs/behaviour.md#backends, #handshake): every connection goes to the same peer. One instance per factory
  * configuration {@code websocksy.backend.default~<instance>}.
  *
  * <p>The component registers its {@link Backend} service itself rather than through DS: the user-facing
@@ -49,7 +47,7 @@ public final class DefaultBackendComponent implements Backend {
 
     /** The current settings; replaced as a whole, read without locking by {@link #route}. */
     private volatile DefaultRoute settings;
-    private ServiceRegistration<Backend> registration; // guarded by this
+    private final BackendRegistration registration = new BackendRegistration(); // guarded by this
     private String pid = PID;                          // guarded by this
     private String source = PID;                       // file and PID for messages; guarded by this
     private BundleContext context;                     // guarded by this
@@ -61,7 +59,7 @@ public final class DefaultBackendComponent implements Backend {
         this.context = context;
         DefaultRoute s = validate(config, properties);
         settings = s;
-        registration = context.registerService(Backend.class, this, serviceProperties(s));
+        registration.register(context, this, s.name());
         LOG.info("{}: default backend active: {}", pid, s.describe());
         FramingCheck.schedule(context, s, source, () -> settings == s);
     }
@@ -75,25 +73,15 @@ public final class DefaultBackendComponent implements Backend {
         pid = pidOf(properties);
         source = ConfigKeys.source(properties, PID);
         DefaultRoute s = validate(config, properties);
-        DefaultRoute old = settings;
         settings = s;
-        if (registration != null && !s.name().equals(old.name())) {
-            registration.setProperties(serviceProperties(s));
-        }
+        registration.rename(s.name());
         LOG.info("{}: default backend modified: {}", pid, s.describe());
         FramingCheck.schedule(context, s, source, () -> settings == s);
     }
 
     @Deactivate
     synchronized void deactivate() {
-        if (registration != null) {
-            try {
-                registration.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // the bundle is stopping and the framework unregistered it already
-            }
-            registration = null;
-        }
+        registration.unregister();
         LOG.info("{}: default backend stopped", pid);
     }
 
@@ -116,12 +104,6 @@ public final class DefaultBackendComponent implements Backend {
             LOG.warn("{}: {}", source, w);
         }
         return s;
-    }
-
-    private static Dictionary<String, Object> serviceProperties(DefaultRoute s) {
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put(Backend.NAME, s.name());
-        return props;
     }
 
     private static String pidOf(Map<String, Object> properties) {

@@ -1,7 +1,5 @@
 package io.websocksy.backend.file.internal;
 
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,7 +14,6 @@ import java.util.function.Supplier;
 
 import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -30,9 +27,10 @@ import io.websocksy.api.backend.Backend;
 import io.websocksy.api.backend.HandshakeRequest;
 import io.websocksy.api.backend.Route;
 import io.websocksy.api.config.ConfigKeys;
+import io.websocksy.backend.registration.BackendRegistration;
 
 /**
- * The file backend (SPEC 5.2): the route of each connection comes from a file found by expanding
+ * The file backend (docs/behaviour.md#backends, #relay): the route of each connection comes from a file found by expanding
  * templates under a base directory. One instance per factory configuration
  * {@code websocksy.backend.file~<instance>}.
  *
@@ -89,7 +87,7 @@ public final class FileBackendComponent implements Backend {
     private volatile FileRouter router;
     private volatile ThreadPoolExecutor executor;
     private volatile String threadPrefix = "websocksy-file-backend-";
-    private ServiceRegistration<Backend> registration; // guarded by this
+    private final BackendRegistration registration = new BackendRegistration(); // guarded by this
     private volatile String pid = PID;                 // written under this, read by route()
     private String source = PID;                       // file and PID for messages; guarded by this
 
@@ -117,7 +115,7 @@ public final class FileBackendComponent implements Backend {
         ex.allowCoreThreadTimeOut(true);
         executor = ex;
         router = new FileRouter(s, fs, events, pid);
-        registration = context.registerService(Backend.class, this, serviceProperties(s));
+        registration.register(context, this, s.name());
         LOG.info("{}: file backend active: {}", pid, s.describe());
     }
 
@@ -130,25 +128,15 @@ public final class FileBackendComponent implements Backend {
         pid = pidOf(properties);
         source = ConfigKeys.source(properties, PID);
         FileSettings s = validate(config, properties, true);
-        FileSettings old = router.settings();
         router = new FileRouter(s, fs, events, pid);
         threadPrefix = "websocksy-file-backend-" + s.name() + "-";
-        if (registration != null && !s.name().equals(old.name())) {
-            registration.setProperties(serviceProperties(s));
-        }
+        registration.rename(s.name());
         LOG.info("{}: file backend modified: {}", pid, s.describe());
     }
 
     @Deactivate
     synchronized void deactivate() {
-        if (registration != null) {
-            try {
-                registration.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // the bundle is stopping and the framework unregistered it already
-            }
-            registration = null;
-        }
+        registration.unregister();
         ThreadPoolExecutor ex = executor;
         executor = null;
         if (ex != null) {
@@ -226,12 +214,6 @@ public final class FileBackendComponent implements Backend {
         } else {
             LOG.warn(message);
         }
-    }
-
-    private static Dictionary<String, Object> serviceProperties(FileSettings s) {
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put(Backend.NAME, s.name());
-        return props;
     }
 
     static String pidOf(Map<String, Object> properties) {

@@ -20,7 +20,7 @@ import io.websocksy.api.backend.HandshakeRequest;
 import io.websocksy.api.backend.Route;
 
 /**
- * The routing rule of one file-backend configuration (SPEC 5.2): try each template in order, expand it,
+ * The routing rule of one file-backend configuration (docs/behaviour.md#backends, #relay): try each template in order, expand it,
  * confine it to the base directory, read the route file and pick a line. Synchronous and blocking; the
  * component runs it on its own executor. Thread-safe.
  *

@@ -227,7 +227,7 @@ final class PeerFile {
     }
 
     /**
-     * Picks the line for a client (SPEC 5.2). With no offers the first line wins and no subprotocol is
+     * Picks the line for a client (docs/behaviour.md#backends, #relay). With no offers the first line wins and no subprotocol is
      * chosen. With offers, the first line whose subprotocol equals one of them (ignoring case, as the
      * default backend and the bridge do; the client's spelling is echoed) or is {@value #ANY} (the first
      * offer) wins; {@value #NONE} lines never match a client that offered subprotocols.

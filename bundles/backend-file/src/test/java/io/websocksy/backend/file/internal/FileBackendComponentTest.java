@@ -137,7 +137,7 @@ class FileBackendComponentTest {
         assertEquals(List.of(true), daemon);
     }
 
-    /** A route look-up stuck on a slow file system does not hold up the caller (RELIABILITY R11). */
+    /** A route look-up stuck on a slow file system does not hold up the caller (docs/conformance.md R11). */
     @Test
     void r11RouteReturnsAtOnceWhileTheFileSystemIsSlow() throws Exception {
         CountDownLatch release = new CountDownLatch(1);

@@ -27,7 +27,7 @@ import io.websocksy.api.backend.Route;
 import io.websocksy.api.peer.PeerAddress;
 
 /**
- * The routing rules of SPEC 5.2 and the R cases of RELIABILITY.md, against a real temporary directory.
+ * The routing rules of docs/behaviour.md#backends, #relay and the R cases of docs/conformance.md, against a real temporary directory.
  * Every test ends by checking that no file outside the base directory was stat'ed or read, and a canary
  * route file (routing to {@value #CANARY}) sits outside the base wherever a traversal would land.
  */
@@ -405,7 +405,7 @@ class FileRouterTest {
         assertTrue(events.problems.get(0).contains("base directory"), events.problems.toString());
     }
 
-    // ---- traversal (RELIABILITY R1, R2, R6) ----------------------------------------------------------
+    // ---- traversal (docs/conformance.md R1, R2, R6) ----------------------------------------------------------
 
     /**
      * R1: hostile endpoints against templates that would escape if the endpoint could be {@code ..}. Nothing

@@ -12,7 +12,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -50,13 +49,27 @@ public final class InflateHandler extends ChannelInboundHandlerAdapter {
     private boolean started;
     private long messageBytes;
     private boolean failed;
+    /** Told of a violation (1009, 1007) before the close frame goes: the connection's close line and metrics. */
+    private final Violations violations;
+
+    /** Where a violation is reported: {@code Connection::protocolViolation} in the bridge. */
+    @FunctionalInterface
+    public interface Violations {
+        /**
+         * @param code the close code the client is sent
+         * @param reason the cause, also the close frame's reason
+         */
+        void protocolViolation(int code, String reason);
+    }
 
     /**
      * @param maxFrame most inflated bytes per frame ({@code max-frame-size})
      * @param maxMessage most inflated bytes per message ({@code max-message-size})
      * @param clientNoContextTakeover whether the client resets its compressor after every message
+     * @param violations told of a violation before the close frame is sent
      */
-    public InflateHandler(int maxFrame, int maxMessage, boolean clientNoContextTakeover) {
+    public InflateHandler(int maxFrame, int maxMessage, boolean clientNoContextTakeover, Violations violations) {
+        this.violations = violations;
         this.maxFrame = maxFrame;
         this.maxMessage = maxMessage;
         this.resetPerMessage = clientNoContextTakeover;
@@ -115,7 +128,8 @@ public final class InflateHandler extends ChannelInboundHandlerAdapter {
                     String why = frameBytes > maxFrame
                             ? "inflated frame larger than max-frame-size " + maxFrame + " bytes"
                             : "inflated message larger than max-message-size " + maxMessage + " bytes";
-                    throw fail(ctx, WebSocketCloseStatus.MESSAGE_TOO_BIG, why);
+                    fail(ctx, WebSocketCloseStatus.MESSAGE_TOO_BIG, why);
+                    return;
                 }
                 if (!out.isWritable()) {
                     out = emit(ctx, whole, out, false);
@@ -126,7 +140,8 @@ public final class InflateHandler extends ChannelInboundHandlerAdapter {
                         break; // a final deflate block (BFINAL): the rest of the input is ignored
                     }
                     if (inflater.needsDictionary()) {
-                        throw fail(ctx, WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "compressed data asks for a dictionary");
+                        fail(ctx, WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "compressed data asks for a dictionary");
+                        return;
                     }
                     if (!inflater.needsInput() || tailGiven) {
                         break;
@@ -146,7 +161,7 @@ public final class InflateHandler extends ChannelInboundHandlerAdapter {
                 endOfMessage();
             }
         } catch (DataFormatException e) {
-            throw fail(ctx, WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "compressed data does not inflate: " + e.getMessage());
+            fail(ctx, WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "compressed data does not inflate: " + e.getMessage());
         } finally {
             f.release();
             if (out != null) {
@@ -199,12 +214,13 @@ public final class InflateHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private CorruptedWebSocketFrameException fail(ChannelHandlerContext ctx, WebSocketCloseStatus status, String why) {
+    /** Reports the violation, sends the close frame and closes; what follows from the client is dropped. */
+    private void fail(ChannelHandlerContext ctx, WebSocketCloseStatus status, String why) {
         failed = true;
+        violations.protocolViolation(status.code(), why);
         if (ctx.channel().isActive()) {
             ctx.writeAndFlush(new CloseWebSocketFrame(status.code(), why)).addListener(ChannelFutureListener.CLOSE);
         }
-        return new CorruptedWebSocketFrameException(status, why);
     }
 
     @Override

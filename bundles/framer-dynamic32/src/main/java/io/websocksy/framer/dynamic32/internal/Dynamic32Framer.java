@@ -10,6 +10,7 @@ import io.websocksy.api.framer.Framer;
 import io.websocksy.api.framer.FramerConfigException;
 import io.websocksy.api.framer.FramerName;
 import io.websocksy.api.framer.FramingState;
+import io.websocksy.framer.numbers.Numbers;
 
 /**
  * The {@code dynamic32} framer: each segment of the peer's stream carries an unsigned 32-bit length

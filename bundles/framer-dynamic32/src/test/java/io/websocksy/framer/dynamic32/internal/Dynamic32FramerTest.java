@@ -216,7 +216,7 @@ class Dynamic32FramerTest {
 
     @Test
     void originalCommaBugIsGone() throws FramerConfigException {
-        // the C original looped forever on a config with a comma (RELIABILITY K5)
+        // the C original looped forever on a config with a comma (docs/conformance.md K5)
         Dynamic32Framer.Segments s = Dynamic32Framer.parse("offset=0,endian=big");
         assertEquals(0, s.offset());
         assertTrue(s.bigEndian());

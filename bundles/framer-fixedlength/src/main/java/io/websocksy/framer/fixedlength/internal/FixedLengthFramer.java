@@ -9,6 +9,7 @@ import io.websocksy.api.framer.Framer;
 import io.websocksy.api.framer.FramerConfigException;
 import io.websocksy.api.framer.FramerName;
 import io.websocksy.api.framer.FramingState;
+import io.websocksy.framer.numbers.Numbers;
 
 /**
  * The {@code fixedlength} framer: the peer's stream is cut into binary messages of exactly N bytes.
