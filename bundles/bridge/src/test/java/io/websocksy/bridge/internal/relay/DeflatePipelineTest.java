@@ -103,8 +103,9 @@ class DeflatePipelineTest {
         return out.toByteArray();
     }
 
+    /** Writes {@code bytes} in pieces of {@code chop}; stops once a violation has closed the channel. */
     static void write(EmbeddedChannel ch, byte[] bytes, int chop) {
-        for (int i = 0; i < bytes.length; i += chop) {
+        for (int i = 0; i < bytes.length && ch.isOpen(); i += chop) {
             ByteBuf b = ch.alloc().directBuffer();
             b.writeBytes(bytes, i, Math.min(chop, bytes.length - i));
             ch.writeInbound(b);
