@@ -148,9 +148,9 @@ public class WebsockifyIT {
 
     @Test
     public void certAndKeyServeFilesAndBridgeOverTls() throws Exception {
-        io.websocksy.itests.support.TestPki pki = new io.websocksy.itests.support.TestPki(
+        io.websocksy.testing.TestPki pki = new io.websocksy.testing.TestPki(
                 Files.createDirectories(work.resolve("pki")), "Websockify IT CA");
-        io.websocksy.itests.support.TestPki.Leaf leaf = pki.leaf("localhost", "EC", false);
+        io.websocksy.testing.TestPki.Leaf leaf = pki.leaf("localhost", "EC", false);
         javax.net.ssl.SSLContext ctx = pki.clientContext(null);
         try (TcpPeer echo = TcpPeer.echo();
                 Websocksy w = Websocksy.start(work, deploy, null, "websockify", "--cert", leaf.chainPem.toString(),
