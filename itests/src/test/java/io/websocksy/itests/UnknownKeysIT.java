@@ -186,12 +186,12 @@ public class UnknownKeysIT extends BridgeTestBase {
             log.await(WAIT, file + " (websocksy.transport): dns-timout = '100': unknown key (did you mean "
                     + "'dns-timeout'?); the previous transport configuration stays in force");
             // the same activation then starts the transport with the previous configuration
-            log.awaitSince(before, WAIT, "Transport - transport: ");
+            log.awaitSince(before, WAIT, "NettyRuntime - transport: ");
         } finally {
             int mark = log.mark();
             write("websocksy.transport.cfg", original);
             // the restored file reactivates the transport (and with it every listener) once more: wait for it
-            log.awaitSince(mark, WAIT, "Transport - transport: ");
+            log.awaitSince(mark, WAIT, "NettyRuntime - transport: ");
         }
         // the bridge serves again with the restored file
         TcpPeer echo = bridge.track(TcpPeer.echo());
