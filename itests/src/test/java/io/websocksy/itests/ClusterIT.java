@@ -124,6 +124,9 @@ public class ClusterIT {
         Path deploy = home.resolve("deploy");
         Files.deleteIfExists(deploy.resolve("websocksy.listener-main.cfg"));
         Files.deleteIfExists(deploy.resolve("websocksy.backend.default-main.cfg"));
+        // the distribution's default listener and backend are in etc/ (since the install layout), not only deploy/
+        Files.deleteIfExists(home.resolve("etc/websocksy.listener-main.cfg"));
+        Files.deleteIfExists(home.resolve("etc/websocksy.backend.default-main.cfg"));
         int port = Ports.freePort();
         write(deploy, "websocksy.transport.cfg", "drain-delay = 3\ndrain-timeout = 2\n");
         write(deploy, "websocksy.listener-main.cfg", "listen = 127.0.0.1\nport = " + port + "\nbackend = main\nping = 0\n"
