@@ -140,7 +140,7 @@ public class CloseIT extends ConformanceBase {
 
     /** A fresh connection to a recording peer (binary framing) with its peer side. */
     private RawWs openRec(RecordingPeer rec, int port, RecordingPeer.Conn[] pc) throws Exception {
-        int index = rec.count();
+        int index = rec.countSettled();
         RawWs ws = RawWs.open(port, Request.upgrade(port));
         pc[0] = rec.conn(index, T);
         return ws;

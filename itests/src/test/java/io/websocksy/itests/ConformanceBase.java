@@ -161,7 +161,7 @@ public abstract class ConformanceBase extends BridgeTestBase {
      */
     protected static RawWs openRecording(RecordingPeer rec, int port, Chop chop, RecordingPeer.Conn[] pc)
             throws Exception {
-        int index = rec.count();
+        int index = rec.countSettled();
         RawWs ws = open(port, chop);
         pc[0] = rec.conn(index, Duration.ofSeconds(10));
         return ws;

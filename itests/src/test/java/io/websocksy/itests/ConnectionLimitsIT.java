@@ -47,7 +47,8 @@ public class ConnectionLimitsIT extends BridgeTestBase {
                 assertTrue(SockWs.exchange(s, SockWs.upgrade("/c" + i)).startsWith("HTTP/1.1 101"));
                 open.add(s);
             }
-            int peerConnections = echo.accepted();
+            // the peer's accept thread may not have counted the third connection yet: let it settle
+            int peerConnections = echo.acceptedSettled(3);
             try (Socket extra = SockWs.plain(port)) {
                 String head = SockWs.exchange(extra, SockWs.upgrade("/extra"));
                 assertTrue(head, head.startsWith("HTTP/1.1 503"));

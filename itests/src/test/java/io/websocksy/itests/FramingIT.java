@@ -289,7 +289,7 @@ public class FramingIT extends ConformanceBase {
                     expectClose(ws, 1000);
                     assertPeerGot(pc[0], ascii("hello"));
                 }
-                int index = echoPeer.count();
+                int index = echoPeer.countSettled();
                 try (RawWs ws = open(echoPort, chop)) {
                     ws.send(WsFrame.text("hello"), chop, 13);
                     RawWs.Frame f = ws.read(10_000);

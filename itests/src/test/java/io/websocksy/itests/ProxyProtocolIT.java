@@ -81,7 +81,7 @@ public class ProxyProtocolIT extends BridgeTestBase {
             assertEquals("through v2", SockWs.echo(s, "through v2"));
         }
         // a trusted proxy must send the header: without it the connection is closed
-        int before = echo.accepted();
+        int before = echo.acceptedSettled(0);
         try (Socket s = SockWs.plain(port)) {
             assertEquals("", SockWs.exchange(s, SockWs.upgrade("/none")));
         }
@@ -106,7 +106,7 @@ public class ProxyProtocolIT extends BridgeTestBase {
         TcpPeer echo = bridge.track(TcpPeer.echo());
         // only a documentation address is trusted: 127.0.0.1 (this test) is an ordinary client
         int port = bridge.listener(backend(echo), "proxy-protocol", "any", "trusted-proxies", "192.0.2.1");
-        int before = echo.accepted();
+        int before = echo.acceptedSettled(0);
         try (Socket s = SockWs.plain(port)) {
             assertEquals("", SockWs.exchange(s, v1("198.51.100.10", 51000), SockWs.upgrade("/spoof1")));
         }

@@ -119,6 +119,17 @@ public final class RecordingPeer implements AutoCloseable {
     }
 
     /**
+     * The number of connections accepted once this peer's accept thread has caught up with the
+     * connections the bridge made (a {@code 101} can come before it counted one): the index the next
+     * connection will get. Read it with this before opening the next connection.
+     *
+     * @return the settled count
+     */
+    public int countSettled() {
+        return Poll.settled(Duration.ofSeconds(20), "recording peer connections", this::count, 0);
+    }
+
+    /**
      * @param index accept order, from 0
      * @param timeout how long to wait for that many connections
      * @return the connection

@@ -1,6 +1,7 @@
 package io.websocksy.itests.support;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ServerSocket;
@@ -69,6 +70,18 @@ public final class TcpPeer implements AutoCloseable {
     /** @return how many connections were accepted so far */
     public int accepted() {
         return accepted.get();
+    }
+
+    /**
+     * The accept count once this peer's accept thread has caught up. A client's {@code 101} can come
+     * before that thread counted the bridge's connection (the kernel completed it first), so a baseline
+     * read right after a {@code 101} may be one short; read the baseline with this.
+     *
+     * @param atLeast how many connections the test made so far
+     * @return the settled count
+     */
+    public int acceptedSettled(int atLeast) {
+        return Poll.settled(Duration.ofSeconds(20), "peer " + port() + " accept count", accepted::get, atLeast);
     }
 
     private void acceptLoop() {
