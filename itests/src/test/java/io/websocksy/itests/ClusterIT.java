@@ -122,8 +122,10 @@ public class ClusterIT {
         dirs.add(home);
         copyTree(Websocksy.home(), home);
         Path deploy = home.resolve("deploy");
-        Files.deleteIfExists(deploy.resolve("websocksy.listener-main.cfg"));
-        Files.deleteIfExists(deploy.resolve("websocksy.backend.default-main.cfg"));
+        for (Path dir : new Path[] {deploy, home.resolve("etc")}) { // the distribution's default listener and backend
+            Files.deleteIfExists(dir.resolve("websocksy.listener-main.cfg"));
+            Files.deleteIfExists(dir.resolve("websocksy.backend.default-main.cfg"));
+        }
         int port = Ports.freePort();
         write(deploy, "websocksy.transport.cfg", "drain-delay = 3\ndrain-timeout = 2\n");
         write(deploy, "websocksy.listener-main.cfg", "listen = 127.0.0.1\nport = " + port + "\nbackend = main\nping = 0\n"
