@@ -191,7 +191,7 @@ public class CommandLineIT {
     @Test
     public void unknownBackendOption() throws Exception {
         refused(2, "websocksy: argument 6 (-c nosuch=1): nosuch = '1': unknown option for the default backend "
-                + "(known: framing, framing-config, host, name, port, protocol)",
+                + "(known: framing, framing-config, host, name, peer-proxy-protocol, port, protocol)",
                 "-p", String.valueOf(port), "-l", "127.0.0.1", "-c", "nosuch=1");
     }
 
