@@ -71,6 +71,8 @@ public class AdminIT {
         websocksy = Websocksy.start(work, deploy, "-Dorg.osgi.service.http.port=" + ADMIN);
         Poll.until(Duration.ofSeconds(90), "listener and admin port (log: " + websocksy.logFile() + ")",
                 () -> Ports.accepts(MAIN) && get("/metrics").statusCode == 200);
+        // the backend's .cfg may be applied after the listener's: wait until the listener routes
+        WsClient.awaitRouted(MAIN, "/", Duration.ofSeconds(60));
     }
 
     @AfterClass

@@ -95,7 +95,7 @@ public class DistributionIT {
     public void helloThroughEveryTransportThenSigtermCloses1001() throws Exception {
         List<WsClient> open = new ArrayList<>();
         for (int i = 0; i < TRANSPORTS.length; i++) {
-            WsClient c = WsClient.connect(PORTS[i], "/");
+            WsClient c = WsClient.connectWhenRouted(PORTS[i], "/", Duration.ofSeconds(60));
             open.add(c);
             c.sendText("hello");
             WsClient.Msg m = c.nextMessage(Duration.ofSeconds(10));

@@ -181,7 +181,7 @@ public class KarafIT {
                 "listen = 127.0.0.1\nport = " + LISTENER + "\nbackend = main\n");
         Poll.until(Duration.ofSeconds(60), "the listener on " + LISTENER + " (" + karafLog() + ")",
                 () -> Ports.accepts(LISTENER));
-        try (WsClient c = WsClient.connect(LISTENER, "/")) {
+        try (WsClient c = WsClient.connectWhenRouted(LISTENER, "/", Duration.ofSeconds(60))) {
             c.sendText("hello from Karaf");
             assertEquals("hello from Karaf", c.nextMessage(Duration.ofSeconds(10)).string());
             // the Gogo commands of the shell bundle run in Karaf's console

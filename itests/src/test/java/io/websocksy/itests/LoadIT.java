@@ -84,6 +84,8 @@ public class LoadIT {
             process = pb.start();
             processes.add(process);
             Poll.until(Duration.ofSeconds(90), "listener on " + port + " (log " + log + ")", () -> Ports.accepts(port));
+            // the backend's .cfg may be applied after the listener's: wait until the listener routes
+            io.websocksy.itests.support.WsClient.awaitRouted(port, "/", Duration.ofSeconds(60));
         }
 
         long pid() {

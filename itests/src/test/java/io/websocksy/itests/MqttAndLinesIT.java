@@ -23,6 +23,7 @@ import io.websocksy.itests.support.Poll;
 import io.websocksy.itests.support.Ports;
 import io.websocksy.itests.support.RealClients;
 import io.websocksy.itests.support.Websocksy;
+import io.websocksy.itests.support.WsClient;
 
 /**
  * The README's MQTT and line-protocol recipes, as {@code .cfg} files in the deploy directory of the
@@ -83,6 +84,9 @@ public class MqttAndLinesIT {
         websocksy = Websocksy.start(work, deploy, null);
         Poll.until(Duration.ofSeconds(90), "both listeners up: " + work.resolve("websocksy.log"),
                 () -> Ports.accepts(mqttPort) && Ports.accepts(linesPort));
+        // the backends' .cfg files may be applied after the listeners': wait until both route
+        WsClient.awaitRouted(mqttPort, "/", Duration.ofSeconds(60));
+        WsClient.awaitRouted(linesPort, "/", Duration.ofSeconds(60));
     }
 
     /** Greets with three lines, then answers each line in upper case. */

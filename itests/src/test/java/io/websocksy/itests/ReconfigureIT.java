@@ -78,6 +78,8 @@ public class ReconfigureIT {
         for (int port : new int[] {MOVE_FROM, HOST, BAD, PING}) {
             Poll.until(Duration.ofSeconds(60), "listener on " + port + " (log: " + websocksy.logFile() + ")",
                     () -> Ports.accepts(port));
+            // accepting is not enough: the backend's .cfg may be applied after the listener's
+            WsClient.awaitRouted(port, "/", Duration.ofSeconds(60));
         }
     }
 

@@ -76,6 +76,48 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
         return c;
     }
 
+    /**
+     * Opens a WebSocket once the listener can route it: while the port refuses, or the handshake is answered
+     * 503 (the listener's backend or framer {@code .cfg} not applied yet: a listener can accept before the
+     * backend it names is registered), it retries every 100 ms until {@code timeout}. Any other answer is
+     * the test's business and is thrown at once.
+     *
+     * @param port    listener port
+     * @param path    request path
+     * @param timeout how long to wait for the route
+     * @return the client
+     */
+    public static WsClient connectWhenRouted(int port, String path, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return connect(port, path);
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable cause = e.getCause();
+                boolean notYet = cause instanceof java.net.ConnectException
+                        || cause instanceof java.net.http.WebSocketHandshakeException
+                                && ((java.net.http.WebSocketHandshakeException) cause).getResponse().statusCode() == 503;
+                if (!notYet || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /**
+     * Waits until {@code port} bridges a WebSocket (see {@link #connectWhenRouted}) and closes that probe.
+     *
+     * @param port    listener port
+     * @param path    request path
+     * @param timeout how long to wait
+     */
+    public static void awaitRouted(int port, String path, Duration timeout) throws Exception {
+        try (WsClient probe = connectWhenRouted(port, path, timeout)) {
+            // routed: the backend and framer the listener names are in place
+        }
+    }
+
     /** @return the JDK WebSocket */
     public WebSocket ws() {
         return ws;
