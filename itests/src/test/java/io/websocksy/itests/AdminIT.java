@@ -189,7 +189,8 @@ public class AdminIT {
         Answer ok = last.get();
         assertTrue(ok.contentType, ok.contentType.startsWith("application/json"));
         for (String check : new String[] {"websocksy listeners bound", "websocksy backends present",
-            "websocksy framers present", "websocksy file descriptors", "framework bundles active"}) {
+            "websocksy framers present", "websocksy backends healthy", "websocksy file descriptors",
+            "framework bundles active"}) {
             assertTrue("no check '" + check + "' in " + ok.body, ok.body.contains("\"name\":\"" + check + "\""));
         }
         assertTrue(ok.body, ok.body.startsWith("{\"status\":\"OK\""));

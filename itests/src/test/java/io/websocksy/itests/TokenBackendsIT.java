@@ -29,7 +29,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import io.websocksy.itests.support.Poll;
 import io.websocksy.itests.support.RawHttp;
 import io.websocksy.itests.support.RawHttp.Request;
-import io.websocksy.itests.support.RedisServer;
+import io.websocksy.testing.RedisServer;
 import io.websocksy.itests.support.TcpPeer;
 import io.websocksy.itests.support.WsClient;
 
@@ -109,6 +109,26 @@ public class TokenBackendsIT extends BridgeTestBase {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(secret, "HmacSHA256"));
         return input + "." + b64(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    /**
+     * Issue 13, defect 2, for the token, JWT and Redis backends as for every websocksy configuration: a
+     * misspelt key is an error naming the configuration, the key and the closest known key; the backend does
+     * not start (no Backend service) and publishes the error as its failed health.
+     */
+    @Test
+    public void misspeltKeysInTheTokenJwtAndRedisBackendsAreRejectedWithTheSuggestion() throws Exception {
+        Path tokens = Files.createTempFile("websocksy-tokens", ".conf");
+        write(tokens, "alpha: 127.0.0.1:" + echo.port() + "\n");
+        String token = bridge.failedBackend("websocksy.backend.token", "source", tokens.toString(), "tokn", "header:X-Token");
+        assertTrue(token, token.matches("websocksy\\.backend\\.token~bk\\d+: tokn = 'header:X-Token': unknown key "
+                + "\\(did you mean 'token'\\?\\)"));
+        Path key = Files.createTempFile("websocksy-jwt", ".key");
+        Files.write(key, "it-secret-it-secret-it-secret-it-secret".getBytes(StandardCharsets.US_ASCII));
+        String jwt = bridge.failedBackend("websocksy.backend.jwt", "key", key.toString(), "audiense", "app");
+        assertTrue(jwt, jwt.endsWith(": audiense = 'app': unknown key (did you mean 'audience'?)"));
+        String redis = bridge.failedBackend("websocksy.backend.redis", "uri", "redis://127.0.0.1:1/0", "key-prefx", "route:");
+        assertTrue(redis, redis.endsWith(": key-prefx = 'route:': unknown key (did you mean 'key-prefix'?)"));
     }
 
     @Test

@@ -19,6 +19,7 @@ import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 import io.websocksy.api.backend.Backend;
+import io.websocksy.api.backend.BackendHealth;
 import io.websocksy.api.framer.Framer;
 
 /**
@@ -121,6 +122,40 @@ public final class Bridge implements AutoCloseable {
         Poll.until(READY, factoryPid + " service " + name, () -> hasService(Backend.class.getName(),
                 "(" + Backend.NAME + "=" + name + ")"));
         return name;
+    }
+
+    /**
+     * Creates a backend factory configuration that the backend refuses, and waits until the backend publishes
+     * its failure (a {@code BackendHealth} service with the configuration's PID, {@code BackendRegistration}).
+     *
+     * @param factoryPid the backend type's factory PID
+     * @param keyValues  key, value, key, value ... ({@code name} is added)
+     * @return the one-line error the backend published; it publishes no {@code Backend} service
+     */
+    public String failedBackend(String factoryPid, String... keyValues) throws IOException {
+        String name = uniqueName("bk");
+        Map<String, Object> props = map(keyValues);
+        props.put("name", name);
+        Configuration c = create(factoryPid, name, props);
+        backendNames.add(name);
+        String filter = "(websocksy.backend.pid=" + c.getPid() + ")";
+        String[] why = new String[1];
+        Poll.until(READY, factoryPid + " " + name + " to publish its failure", () -> {
+            try {
+                ServiceReference<?>[] refs = ctx.getServiceReferences(BackendHealth.class.getName(), filter);
+                if (refs != null && refs.length > 0) {
+                    why[0] = String.valueOf(refs[0].getProperty("websocksy.backend.failure"));
+                    return true;
+                }
+                return false;
+            } catch (InvalidSyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        if (hasService(Backend.class.getName(), "(" + Backend.NAME + "=" + name + ")")) {
+            throw new AssertionError("backend " + name + " published its failure and a Backend service");
+        }
+        return why[0];
     }
 
     /**

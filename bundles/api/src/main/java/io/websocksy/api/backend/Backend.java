@@ -12,7 +12,10 @@ import org.osgi.annotation.versioning.ConsumerType;
  *
  * <p>The bridge calls {@link #route(HandshakeRequest)} on its route executor, never on a network
  * thread, so an implementation may block briefly (file or database look-ups); a slow answer delays
- * only its own client. Implementations must be thread-safe.
+ * only its own client. An implementation whose {@code route} never blocks (it answers from memory or
+ * hands the work to its own threads) may register with the service property
+ * {@code websocksy.backend.inline = true}: the bridge then calls it on the connection's network thread,
+ * saving the hop to the route executor and back. Implementations must be thread-safe.
  */
 @ConsumerType
 public interface Backend {

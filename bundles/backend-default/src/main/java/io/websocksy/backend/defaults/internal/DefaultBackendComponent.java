@@ -52,31 +52,65 @@ public final class DefaultBackendComponent implements Backend {
     private String source = PID;                       // file and PID for messages; guarded by this
     private BundleContext context;                     // guarded by this
 
+    /**
+     * Starts the backend; a configuration it cannot use leaves it active but unregistered (failed, one
+     * error line) until a corrected configuration arrives.
+     */
     @Activate
     synchronized void activate(BundleContext context, Config config, Map<String, Object> properties) {
-        pid = pidOf(properties);
-        source = ConfigKeys.source(properties, PID);
         this.context = context;
-        DefaultRoute s = validate(config, properties);
-        settings = s;
-        registration.register(context, this, s.name());
-        LOG.info("{}: default backend active: {}", pid, s.describe());
-        FramingCheck.schedule(context, s, source, () -> settings == s);
+        configured(properties);
+        startOrFail(config, properties, "active");
     }
 
     /**
-     * Applies a changed configuration. Everything is validated first; a bad value is logged, thrown (SCR
-     * logs it too) and leaves the previous settings serving.
+     * Applies a changed configuration. Everything is validated first; a bad value is logged once and leaves
+     * the previous settings serving. A failed backend starts with a corrected configuration.
      */
     @Modified
     synchronized void modified(Config config, Map<String, Object> properties) {
-        pid = pidOf(properties);
-        source = ConfigKeys.source(properties, PID);
-        DefaultRoute s = validate(config, properties);
+        configured(properties);
+        if (registration.failure() != null) {
+            startOrFail(config, properties, "started after a configuration update");
+            return;
+        }
+        DefaultRoute s;
+        try {
+            s = validate(config, properties);
+        } catch (IllegalArgumentException e) {
+            LOG.error("{}; keeping the previous configuration", BackendRegistration.named(source, e));
+            return;
+        }
         settings = s;
         registration.rename(s.name());
         LOG.info("{}: default backend modified: {}", pid, s.describe());
         FramingCheck.schedule(context, s, source, () -> settings == s);
+    }
+
+    private void configured(Map<String, Object> properties) {
+        pid = pidOf(properties);
+        source = ConfigKeys.source(properties, PID);
+    }
+
+    private void startOrFail(Config config, Map<String, Object> properties, String verb) {
+        DefaultRoute s;
+        try {
+            s = validate(config, properties);
+        } catch (IllegalArgumentException e) {
+            String why = BackendRegistration.named(source, e);
+            registration.failed(context, pid, why);
+            LOG.error("default backend not started: {}", why);
+            return;
+        }
+        settings = s;
+        registration.register(context, this, s.name(), true); // route() answers from memory: may run on the network thread
+        LOG.info("{}: default backend {}: {}", pid, verb, s.describe());
+        FramingCheck.schedule(context, s, source, () -> settings == s);
+    }
+
+    /** @return the error of a failed configuration, or null while the backend runs (tests) */
+    synchronized String failure() {
+        return registration.failure();
     }
 
     @Deactivate
@@ -90,16 +124,10 @@ public final class DefaultBackendComponent implements Backend {
         return CompletableFuture.completedFuture(Optional.of(settings.route(request)));
     }
 
+    /** @throws IllegalArgumentException naming the key and cause (not logged here) */
     private DefaultRoute validate(Config config, Map<String, Object> properties) {
-        DefaultRoute s;
-        try {
-            ConfigKeys.of(Config.class).check(source, properties);
-            s = DefaultRoute.parse(config);
-        } catch (IllegalArgumentException e) {
-            String msg = (e.getMessage().startsWith(source + ": ") ? "" : source + ": ") + e.getMessage() + (settings == null ? "" : "; keeping the previous configuration");
-            LOG.error(msg);
-            throw new IllegalArgumentException(msg, e);
-        }
+        ConfigKeys.of(Config.class).check(source, properties);
+        DefaultRoute s = DefaultRoute.parse(config);
         for (String w : s.warnings()) {
             LOG.warn("{}: {}", source, w);
         }

@@ -90,6 +90,7 @@ public final class FileBackendComponent implements Backend {
     private final BackendRegistration registration = new BackendRegistration(); // guarded by this
     private volatile String pid = PID;                 // written under this, read by route()
     private String source = PID;                       // file and PID for messages; guarded by this
+    private BundleContext context;                     // guarded by this
 
     /** Used by Declarative Services. */
     public FileBackendComponent() {
@@ -100,11 +101,57 @@ public final class FileBackendComponent implements Backend {
         this.fs = fs;
     }
 
+    /**
+     * Starts the backend; a configuration it cannot use leaves it active but unregistered (failed, one
+     * error line) until a corrected configuration arrives.
+     */
     @Activate
     synchronized void activate(BundleContext context, Config config, Map<String, Object> properties) {
+        this.context = context;
+        configured(properties);
+        startOrFail(config, properties, "active");
+    }
+
+    /**
+     * Applies a changed configuration. Everything is validated first; a bad value is logged once with the
+     * file, key and value and leaves the previous configuration serving. A failed backend starts with a
+     * corrected configuration.
+     */
+    @Modified
+    synchronized void modified(Config config, Map<String, Object> properties) {
+        configured(properties);
+        if (registration.failure() != null) {
+            startOrFail(config, properties, "started after a configuration update");
+            return;
+        }
+        FileSettings s;
+        try {
+            s = validate(config, properties);
+        } catch (IllegalArgumentException e) {
+            LOG.error("{}; keeping the previous configuration", BackendRegistration.named(source, e));
+            return;
+        }
+        router = new FileRouter(s, fs, events, pid);
+        threadPrefix = "websocksy-file-backend-" + s.name() + "-";
+        registration.rename(s.name());
+        LOG.info("{}: file backend modified: {}", pid, s.describe());
+    }
+
+    private void configured(Map<String, Object> properties) {
         pid = pidOf(properties);
         source = ConfigKeys.source(properties, PID);
-        FileSettings s = validate(config, properties, false);
+    }
+
+    private void startOrFail(Config config, Map<String, Object> properties, String verb) {
+        FileSettings s;
+        try {
+            s = validate(config, properties);
+        } catch (IllegalArgumentException e) {
+            String why = BackendRegistration.named(source, e);
+            registration.failed(context, pid, why);
+            LOG.error("file backend not started: {}", why);
+            return;
+        }
         threadPrefix = "websocksy-file-backend-" + s.name() + "-";
         ThreadPoolExecutor ex = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(QUEUE), r -> {
@@ -115,23 +162,13 @@ public final class FileBackendComponent implements Backend {
         ex.allowCoreThreadTimeOut(true);
         executor = ex;
         router = new FileRouter(s, fs, events, pid);
-        registration.register(context, this, s.name());
-        LOG.info("{}: file backend active: {}", pid, s.describe());
+        registration.register(context, this, s.name(), true); // route() hands the look-up to its own executor: never blocks
+        LOG.info("{}: file backend {}: {}", pid, verb, s.describe());
     }
 
-    /**
-     * Applies a changed configuration. Everything is validated first; a bad value is logged with the PID, key
-     * and value, thrown (SCR logs it too) and leaves the previous configuration serving.
-     */
-    @Modified
-    synchronized void modified(Config config, Map<String, Object> properties) {
-        pid = pidOf(properties);
-        source = ConfigKeys.source(properties, PID);
-        FileSettings s = validate(config, properties, true);
-        router = new FileRouter(s, fs, events, pid);
-        threadPrefix = "websocksy-file-backend-" + s.name() + "-";
-        registration.rename(s.name());
-        LOG.info("{}: file backend modified: {}", pid, s.describe());
+    /** @return the error of a failed configuration, or null while the backend runs (tests) */
+    synchronized String failure() {
+        return registration.failure();
     }
 
     @Deactivate
@@ -193,15 +230,10 @@ public final class FileBackendComponent implements Backend {
         }
     }
 
-    private FileSettings validate(Config config, Map<String, Object> properties, boolean keeping) {
-        try {
-            ConfigKeys.of(Config.class).check(source, properties);
-            return FileSettings.parse(config, instanceOf(pid));
-        } catch (IllegalArgumentException e) {
-            String msg = (e.getMessage().startsWith(source + ": ") ? "" : source + ": ") + e.getMessage() + (keeping ? "; keeping the previous configuration" : "");
-            LOG.error(msg);
-            throw new IllegalArgumentException(msg, e);
-        }
+    /** @throws IllegalArgumentException naming the key and cause (not logged here) */
+    private FileSettings validate(Config config, Map<String, Object> properties) {
+        ConfigKeys.of(Config.class).check(source, properties);
+        return FileSettings.parse(config, instanceOf(pid));
     }
 
     private static void warn(RateLimit limit, String message) {

@@ -34,6 +34,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 
 import io.websocksy.api.backend.Backend;
+import io.websocksy.api.backend.BackendHealth;
 import io.websocksy.api.backend.Route;
 
 class FileBackendComponentTest {
@@ -48,6 +49,7 @@ class FileBackendComponentTest {
     final List<Dictionary<String, ?>> registered = new CopyOnWriteArrayList<>();
     final List<Dictionary<String, ?>> updated = new CopyOnWriteArrayList<>();
     final List<String> unregistered = new CopyOnWriteArrayList<>();
+    final List<String> failures = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void files() throws IOException {
@@ -84,6 +86,20 @@ class FileBackendComponentTest {
                         Dictionary<String, ?> d = (Dictionary<String, ?>) a[2];
                         registered.add(d);
                         return reg;
+                    }
+                    if (m.getName().equals("registerService") && a[0] == BackendHealth.class) {
+                        // a failed configuration's health (BackendRegistration.failed)
+                        @SuppressWarnings("unchecked")
+                        Dictionary<String, ?> d = (Dictionary<String, ?>) a[2];
+                        failures.add(String.valueOf(d.get("websocksy.backend.failure")));
+                        return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ServiceRegistration.class},
+                                (p2, m2, a2) -> {
+                                    if (m2.getName().equals("unregister")) {
+                                        failures.add("withdrawn");
+                                        return null;
+                                    }
+                                    throw new UnsupportedOperationException(m2.getName());
+                                });
                     }
                     throw new UnsupportedOperationException(m.getName());
                 });
@@ -183,13 +199,9 @@ class FileBackendComponentTest {
     void badModifiedKeepsTheWorkingConfiguration() throws Exception {
         start(FileAccess.SYSTEM, Map.of("path", dir.toString()));
         Path missing = dir.resolve("missing");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> component.modified(Configs.config(Map.of("path", missing.toString(), "name", "other")), props()));
-        assertEquals(PID + ": path = '" + missing + "': does not exist (" + missing
-                + "); keeping the previous configuration", e.getMessage());
-        IllegalArgumentException t = assertThrows(IllegalArgumentException.class,
-                () -> component.modified(Configs.config(Map.of("path", dir.toString(), "expression", "%nope%")), props()));
-        assertTrue(t.getMessage().startsWith(PID + ": expression = '%nope%': unknown variable"), t.getMessage());
+        component.modified(Configs.config(Map.of("path", missing.toString(), "name", "other")), props());
+        component.modified(Configs.config(Map.of("path", dir.toString(), "expression", "%nope%")), props());
+        assertEquals(null, component.failure(), "a rejected update does not fail a running backend");
 
         assertEquals("tokens", component.settings().name());
         assertTrue(updated.isEmpty());
@@ -212,13 +224,22 @@ class FileBackendComponentTest {
     }
 
     @Test
-    void activationWithABadConfigurationFailsNamingPidKeyAndValue() {
+    void activationWithABadConfigurationFailsNamingPidKeyAndValueThenRecovers() throws Exception {
         component = new FileBackendComponent();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> component.activate(context(),
-                Configs.config(Map.of("path", dir.toString(), "expression", "a.txt, %header:%")), props()));
-        assertEquals(PID + ": expression = '%header:%': variable '%header:%' has no name", e.getMessage());
+        component.activate(context(), Configs.config(Map.of("path", dir.toString(), "expression", "a.txt, %header:%")),
+                props());
+        assertEquals(PID + ": expression = '%header:%': variable '%header:%' has no name", component.failure());
         assertTrue(registered.isEmpty());
+        assertEquals(List.of(component.failure()), failures, "the failure is published for health and the launcher");
         assertEquals(null, component.executor());
+
+        component.modified(Configs.config(Map.of("path", dir.toString())), props());
+        assertEquals(null, component.failure());
+        assertEquals("withdrawn", failures.get(failures.size() - 1), "the failure is withdrawn once the backend runs");
+        assertEquals(1, registered.size());
+        assertEquals("tokens", registered.get(0).get(Backend.NAME));
+        Optional<Route> r = component.route(TestRequest.path("/vnc")).toCompletableFuture().get(WAIT, TimeUnit.SECONDS);
+        assertEquals("tcp://vnc:5900", r.orElseThrow().peer().toString());
     }
 
     @Test

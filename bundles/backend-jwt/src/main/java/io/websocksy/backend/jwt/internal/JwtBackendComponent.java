@@ -3,8 +3,6 @@ package io.websocksy.backend.jwt.internal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -33,6 +30,8 @@ import io.websocksy.api.backend.HandshakeRequest;
 import io.websocksy.api.backend.Route;
 import io.websocksy.api.backend.RouteException;
 import io.websocksy.api.backend.RouteWatch;
+import io.websocksy.api.config.ConfigKeys;
+import io.websocksy.backend.registration.BackendRegistration;
 import io.websocksy.api.token.TokenRoutes;
 
 /**
@@ -54,47 +53,90 @@ public final class JwtBackendComponent implements Backend {
     private volatile JwtSettings settings;
     private volatile JwtVerifier verifier;
     private volatile String pid = PID;
+    private Map<String, Object> props = Map.of(); // the configuration being applied; guarded by this
+    private String source = PID; // file and PID for messages; guarded by this
+    private BundleContext context; // guarded by this
     private ScheduledExecutorService timer; // guarded by this
-    private ServiceRegistration<Backend> registration; // guarded by this
+    private final BackendRegistration registration = new BackendRegistration(); // guarded by this
     private String keyStamp; // touched under this or by the timer thread only
     private String keyProblem;
     private final Map<BridgedConnection, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
 
+    /**
+     * Starts the backend; a configuration it cannot use (a bad value, an unreadable key) leaves it active but
+     * unregistered (failed, one error line) until a corrected configuration arrives.
+     */
     @Activate
     synchronized void activate(BundleContext context, Config config, Map<String, Object> props) {
-        pid = pidOf(props);
-        JwtSettings s = validate(config, false);
-        start(s, false);
-        registration = context.registerService(Backend.class, this, serviceProperties(s));
-        LOG.info("{}: JWT backend active: {}; {} with algorithms {}", pid, s.describe(), keysKind(), verifier.allowed());
+        this.context = context;
+        configured(props);
+        startOrFail(config, "active");
     }
 
+    /** Applies a changed configuration; a bad one is logged once and the previous one keeps serving. */
     @Modified
     synchronized void modified(Config config, Map<String, Object> props) {
-        pid = pidOf(props);
-        JwtSettings s = validate(config, true);
-        String oldName = settings.name;
+        configured(props);
+        if (registration.failure() != null) {
+            startOrFail(config, "started after a configuration update");
+            return;
+        }
         ScheduledExecutorService old = timer;
-        start(s, true);
+        JwtSettings s;
+        try {
+            s = parse(config);
+            start(s);
+        } catch (IllegalArgumentException e) {
+            LOG.error("{}; keeping the previous configuration", BackendRegistration.named(source, e));
+            return;
+        }
         if (old != null) {
             old.shutdownNow(); // pending expiry closes of open connections go with it; new ones use the new timer
         }
-        if (registration != null && !oldName.equals(s.name)) {
-            registration.setProperties(serviceProperties(s));
-        }
+        registration.rename(s.name);
         LOG.info("{}: JWT backend modified: {}; {} with algorithms {}", pid, s.describe(), keysKind(), verifier.allowed());
+    }
+
+    private void configured(Map<String, Object> props) {
+        this.props = props;
+        pid = BackendRegistration.pidOf(props, PID);
+        source = ConfigKeys.source(props, PID);
+    }
+
+    /**
+     * Checks the configuration's keys against the metatype ({@code Config}: an unknown or misspelt key is an
+     * error naming the file, the key and the closest known key), then parses it.
+     *
+     * @throws IllegalArgumentException naming the key and cause
+     */
+    private JwtSettings parse(Config config) {
+        ConfigKeys.of(Config.class).check(source, props);
+        return JwtSettings.parse(config, BackendRegistration.instanceOf(pid));
+    }
+
+    private void startOrFail(Config config, String verb) {
+        JwtSettings s;
+        try {
+            s = parse(config);
+            start(s);
+        } catch (IllegalArgumentException e) {
+            String why = BackendRegistration.named(source, e);
+            registration.failed(context, pid, why);
+            LOG.error("JWT backend not started: {}", why);
+            return;
+        }
+        registration.register(context, this, s.name);
+        LOG.info("{}: JWT backend {}: {}; {} with algorithms {}", pid, verb, s.describe(), keysKind(), verifier.allowed());
+    }
+
+    /** @return the error of a failed configuration, or null while the backend runs (tests) */
+    synchronized String failure() {
+        return registration.failure();
     }
 
     @Deactivate
     synchronized void deactivate() {
-        if (registration != null) {
-            try {
-                registration.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // unregistered by the framework already
-            }
-            registration = null;
-        }
+        registration.unregister();
         if (timer != null) {
             timer.shutdownNow();
             timer = null;
@@ -107,17 +149,17 @@ public final class JwtBackendComponent implements Backend {
         return "key " + settings.key;
     }
 
-    /** Reads the key and builds the verifier; throws (naming the problem) when either is unusable. */
-    private void start(JwtSettings s, boolean keeping) {
+    /** Reads the key and builds the verifier; throws (naming the problem, not logged) when either is unusable. */
+    private void start(JwtSettings s) {
         JwtVerifier v;
         String stamp;
         try {
             stamp = stamp(s);
             v = new JwtVerifier(s, JwtKeys.read(s.key));
-        } catch (IOException | IllegalArgumentException e) {
-            String msg = pid + ": " + e.getMessage() + (keeping ? "; keeping the previous configuration" : "");
-            LOG.error(msg);
-            throw new IllegalArgumentException(msg, e);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("key = " + s.key + ": no such file", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("key = " + s.key + ": cannot read: " + e.getMessage(), e);
         }
         settings = s;
         verifier = v;
@@ -224,32 +266,6 @@ public final class JwtBackendComponent implements Backend {
                 f.cancel(false);
             }
         }
-    }
-
-    private JwtSettings validate(Config c, boolean keeping) {
-        try {
-            return JwtSettings.parse(c, instanceOf(pid));
-        } catch (IllegalArgumentException e) {
-            String msg = pid + ": " + e.getMessage() + (keeping ? "; keeping the previous configuration" : "");
-            LOG.error(msg);
-            throw new IllegalArgumentException(msg, e);
-        }
-    }
-
-    private static Dictionary<String, Object> serviceProperties(JwtSettings s) {
-        Dictionary<String, Object> d = new Hashtable<>();
-        d.put(Backend.NAME, s.name);
-        return d;
-    }
-
-    static String pidOf(Map<String, Object> props) {
-        Object p = props.get("service.pid");
-        return p == null ? PID : String.valueOf(p);
-    }
-
-    static String instanceOf(String pid) {
-        int tilde = pid.indexOf('~');
-        return tilde < 0 || tilde == pid.length() - 1 ? null : pid.substring(tilde + 1);
     }
 
     /** For tests. */

@@ -1,7 +1,5 @@
 package io.websocksy.backend.redis.internal;
 
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +20,8 @@ import org.slf4j.LoggerFactory;
 import io.websocksy.api.backend.Backend;
 import io.websocksy.api.backend.HandshakeRequest;
 import io.websocksy.api.backend.Route;
+import io.websocksy.api.config.ConfigKeys;
+import io.websocksy.backend.registration.BackendRegistration;
 
 /**
  * The Redis backend: one instance per {@code websocksy.backend.redis-<instance>.cfg}, each with its own
@@ -39,13 +39,78 @@ public final class RedisBackendComponent implements Backend {
 
     private volatile RedisRoutes routes;
     private volatile String pid = PID;
+    private Map<String, Object> props = Map.of(); // the configuration being applied; guarded by this
+    private String source = PID; // file and PID for messages; guarded by this
+    private BundleContext context; // guarded by this
     private RedisSettings settings; // guarded by this
-    private ServiceRegistration<Backend> registration; // guarded by this
+    private final BackendRegistration registration = new BackendRegistration(); // guarded by this
+    private ServiceRegistration<?> health; // the Redis BackendHealth service; guarded by this
 
+    /**
+     * Starts the backend; a configuration it cannot use leaves it active but unregistered (failed, one
+     * error line) until a corrected configuration arrives.
+     */
     @Activate
     synchronized void activate(BundleContext context, Config config, Map<String, Object> props) {
-        pid = pidOf(props);
-        RedisSettings s = validate(config, false);
+        this.context = context;
+        configured(props);
+        startOrFail(config, "active");
+        String instance = BackendRegistration.instanceOf(pid);
+        health = RedisHealth.register(context, this, instance == null ? pid : instance);
+    }
+
+    /** Applies a changed configuration; a bad one is logged once and the previous one keeps serving. */
+    @Modified
+    synchronized void modified(Config config, Map<String, Object> props) {
+        configured(props);
+        if (registration.failure() != null) {
+            startOrFail(config, "started after a configuration update");
+            return;
+        }
+        RedisSettings s;
+        try {
+            s = parse(config);
+        } catch (IllegalArgumentException e) {
+            LOG.error("{}; keeping the previous configuration", BackendRegistration.named(source, e));
+            return;
+        }
+        RedisRoutes old = routes;
+        RedisRoutes r = new RedisRoutes(s, pid);
+        routes = r;
+        r.start();
+        registration.rename(s.name);
+        settings = s;
+        old.close();
+        LOG.info("{}: Redis backend modified: {}", pid, s.describe());
+    }
+
+    private void configured(Map<String, Object> props) {
+        this.props = props;
+        pid = BackendRegistration.pidOf(props, PID);
+        source = ConfigKeys.source(props, PID);
+    }
+
+    /**
+     * Checks the configuration's keys against the metatype ({@code Config}: an unknown or misspelt key is an
+     * error naming the file, the key and the closest known key), then parses it.
+     *
+     * @throws IllegalArgumentException naming the key and cause
+     */
+    private RedisSettings parse(Config config) {
+        ConfigKeys.of(Config.class).check(source, props);
+        return RedisSettings.parse(config, BackendRegistration.instanceOf(pid));
+    }
+
+    private void startOrFail(Config config, String verb) {
+        RedisSettings s;
+        try {
+            s = parse(config);
+        } catch (IllegalArgumentException e) {
+            String why = BackendRegistration.named(source, e);
+            registration.failed(context, pid, why);
+            LOG.error("Redis backend not started: {}", why);
+            return;
+        }
         settings = s;
         RedisRoutes r = new RedisRoutes(s, pid);
         routes = r;
@@ -57,35 +122,30 @@ public final class RedisBackendComponent implements Backend {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        registration = context.registerService(Backend.class, this, serviceProperties(s));
-        LOG.info("{}: Redis backend active: {}", pid, s.describe());
+        registration.register(context, this, s.name);
+        LOG.info("{}: Redis backend {}: {}", pid, verb, s.describe());
     }
 
-    @Modified
-    synchronized void modified(Config config, Map<String, Object> props) {
-        pid = pidOf(props);
-        RedisSettings s = validate(config, true);
-        RedisRoutes old = routes;
-        RedisRoutes r = new RedisRoutes(s, pid);
-        routes = r;
-        r.start();
-        if (registration != null && !settings.name.equals(s.name)) {
-            registration.setProperties(serviceProperties(s));
-        }
-        settings = s;
-        old.close();
-        LOG.info("{}: Redis backend modified: {}", pid, s.describe());
+    /** @return the error of a failed configuration, or null while the backend runs (tests) */
+    synchronized String failure() {
+        return registration.failure();
+    }
+
+    /** @return the current engine, or null when stopped or failed (the health check) */
+    RedisRoutes routes() {
+        return routes;
     }
 
     @Deactivate
     synchronized void deactivate() {
-        if (registration != null) {
+        registration.unregister();
+        if (health != null) {
             try {
-                registration.unregister();
+                health.unregister();
             } catch (IllegalStateException alreadyGone) {
-                // unregistered by the framework already
+                // the bundle is stopping and the framework unregistered it already
             }
-            registration = null;
+            health = null;
         }
         RedisRoutes r = routes;
         routes = null;
@@ -102,31 +162,5 @@ public final class RedisBackendComponent implements Backend {
             return CompletableFuture.failedFuture(new IllegalStateException(pid + ": Redis backend stopped"));
         }
         return r.route(request);
-    }
-
-    private RedisSettings validate(Config c, boolean keeping) {
-        try {
-            return RedisSettings.parse(c, instanceOf(pid));
-        } catch (IllegalArgumentException e) {
-            String msg = pid + ": " + e.getMessage() + (keeping ? "; keeping the previous configuration" : "");
-            LOG.error(msg);
-            throw new IllegalArgumentException(msg, e);
-        }
-    }
-
-    private static Dictionary<String, Object> serviceProperties(RedisSettings s) {
-        Dictionary<String, Object> d = new Hashtable<>();
-        d.put(Backend.NAME, s.name);
-        return d;
-    }
-
-    static String pidOf(Map<String, Object> props) {
-        Object p = props.get("service.pid");
-        return p == null ? PID : String.valueOf(p);
-    }
-
-    static String instanceOf(String pid) {
-        int tilde = pid.indexOf('~');
-        return tilde < 0 || tilde == pid.length() - 1 ? null : pid.substring(tilde + 1);
     }
 }

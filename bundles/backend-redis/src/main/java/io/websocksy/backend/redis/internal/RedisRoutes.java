@@ -445,7 +445,35 @@ final class RedisRoutes implements AutoCloseable {
         return c != null && c.isOpen();
     }
 
-    private static String message(Throwable t) {
+    /**
+     * Asks Redis {@code PING} without blocking: the stage completes with Redis's answer, or fails at once when
+     * not connected, or when the backend's {@code timeout} passes (Lettuce's command timeout).
+     *
+     * @return the answer ({@code PONG})
+     */
+    CompletableFuture<String> ping() {
+        StatefulRedisConnection<String, String> c = conn;
+        if (c == null || closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("not connected"));
+        }
+        try {
+            return c.async().ping().toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** @return where Redis is, for messages */
+    String where() {
+        return s.where();
+    }
+
+    /** @return the look-up timeout */
+    long timeoutMillis() {
+        return s.timeoutMillis;
+    }
+
+    static String message(Throwable t) {
         Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
         return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
     }

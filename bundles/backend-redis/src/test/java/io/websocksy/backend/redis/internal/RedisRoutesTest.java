@@ -22,6 +22,7 @@ import io.websocksy.api.backend.BridgedConnection;
 import io.websocksy.api.backend.Route;
 import io.websocksy.api.backend.RouteException;
 import io.websocksy.api.token.FakeRequest;
+import io.websocksy.testing.RedisServer;
 
 /** Against a real redis-server started here (never a mock). */
 class RedisRoutesTest {

@@ -1,8 +1,6 @@
 package io.websocksy.backend.token.internal;
 
 import java.io.IOException;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -13,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -27,8 +24,10 @@ import io.websocksy.api.backend.Backend;
 import io.websocksy.api.backend.HandshakeRequest;
 import io.websocksy.api.backend.Route;
 import io.websocksy.api.backend.RouteException;
+import io.websocksy.api.config.ConfigKeys;
 import io.websocksy.api.token.TokenRoutes;
 import io.websocksy.api.token.TokenSource;
+import io.websocksy.backend.registration.BackendRegistration;
 
 /**
  * The token-file backend: one instance per {@code websocksy.backend.token-<instance>.cfg}. Tokens are
@@ -48,44 +47,87 @@ public final class TokenBackendComponent implements Backend {
     private volatile TokenSettings settings;
     private volatile TokenTable table;
     private volatile String pid = PID;
+    private Map<String, Object> props = Map.of(); // the configuration being applied; guarded by this
+    private String source = PID; // file and PID for messages; guarded by this
+    private BundleContext context; // guarded by this
     private ScheduledExecutorService poller; // guarded by this
-    private ServiceRegistration<Backend> registration; // guarded by this
+    private final BackendRegistration registration = new BackendRegistration(); // guarded by this
     private String sourceProblem; // last reported unreadable-source message, touched by the poller only
 
+    /**
+     * Starts the backend; a configuration it cannot use leaves it active but unregistered (failed, one
+     * error line) until a corrected configuration arrives.
+     */
     @Activate
     synchronized void activate(BundleContext context, Config config, Map<String, Object> props) {
-        pid = pidOf(props);
-        TokenSettings s = validate(config, false);
-        start(s);
-        registration = context.registerService(Backend.class, this, serviceProperties(s));
-        LOG.info("{}: token backend active: {} ({} tokens)", pid, s.describe(), table.size());
+        this.context = context;
+        configured(props);
+        startOrFail(config, "active");
     }
 
+    /** Applies a changed configuration; a bad one is logged once and the previous one keeps serving. */
     @Modified
     synchronized void modified(Config config, Map<String, Object> props) {
-        pid = pidOf(props);
-        TokenSettings s = validate(config, true);
-        String oldName = settings.name;
+        configured(props);
+        if (registration.failure() != null) {
+            startOrFail(config, "started after a configuration update");
+            return;
+        }
+        TokenSettings s;
+        try {
+            s = parse(config);
+        } catch (IllegalArgumentException e) {
+            LOG.error("{}; keeping the previous configuration", BackendRegistration.named(source, e));
+            return;
+        }
         stop();
         start(s);
-        if (registration != null && !oldName.equals(s.name)) {
-            registration.setProperties(serviceProperties(s));
-        }
+        registration.rename(s.name);
         LOG.info("{}: token backend modified: {} ({} tokens)", pid, s.describe(), table.size());
     }
 
     @Deactivate
     synchronized void deactivate() {
-        if (registration != null) {
-            try {
-                registration.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // unregistered by the framework already
-            }
-            registration = null;
-        }
+        registration.unregister();
         stop();
         LOG.info("{}: token backend stopped", pid);
+    }
+
+    private void configured(Map<String, Object> props) {
+        this.props = props;
+        pid = BackendRegistration.pidOf(props, PID);
+        source = ConfigKeys.source(props, PID);
+    }
+
+    /**
+     * Checks the configuration's keys against the metatype ({@code Config}: an unknown or misspelt key is an
+     * error naming the file, the key and the closest known key), then parses it.
+     *
+     * @throws IllegalArgumentException naming the key and cause
+     */
+    private TokenSettings parse(Config config) {
+        ConfigKeys.of(Config.class).check(source, props);
+        return TokenSettings.parse(config, BackendRegistration.instanceOf(pid));
+    }
+
+    private void startOrFail(Config config, String verb) {
+        TokenSettings s;
+        try {
+            s = parse(config);
+        } catch (IllegalArgumentException e) {
+            String why = BackendRegistration.named(source, e);
+            registration.failed(context, pid, why);
+            LOG.error("token backend not started: {}", why);
+            return;
+        }
+        start(s);
+        registration.register(context, this, s.name);
+        LOG.info("{}: token backend {}: {} ({} tokens)", pid, verb, s.describe(), table.size());
+    }
+
+    /** @return the error of a failed configuration, or null while the backend runs (tests) */
+    synchronized String failure() {
+        return registration.failure();
     }
 
     private void start(TokenSettings s) {
@@ -150,32 +192,6 @@ public final class TokenBackendComponent implements Backend {
                 s.peerProxy).build();
         LOG.debug("{}: token {} -> {} ({})", pid, TokenSource.hash(token), e.peer, e.where);
         return CompletableFuture.completedFuture(Optional.of(r));
-    }
-
-    private TokenSettings validate(Config c, boolean keeping) {
-        try {
-            return TokenSettings.parse(c, instanceOf(pid));
-        } catch (IllegalArgumentException e) {
-            String msg = pid + ": " + e.getMessage() + (keeping ? "; keeping the previous configuration" : "");
-            LOG.error(msg);
-            throw new IllegalArgumentException(msg, e);
-        }
-    }
-
-    private static Dictionary<String, Object> serviceProperties(TokenSettings s) {
-        Dictionary<String, Object> d = new Hashtable<>();
-        d.put(Backend.NAME, s.name);
-        return d;
-    }
-
-    static String pidOf(Map<String, Object> props) {
-        Object p = props.get("service.pid");
-        return p == null ? PID : String.valueOf(p);
-    }
-
-    static String instanceOf(String pid) {
-        int tilde = pid.indexOf('~');
-        return tilde < 0 || tilde == pid.length() - 1 ? null : pid.substring(tilde + 1);
     }
 
     /** For tests: the current table. */

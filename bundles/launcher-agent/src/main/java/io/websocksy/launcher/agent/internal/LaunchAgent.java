@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
 
 import io.websocksy.api.admin.BridgeAdmin;
 import io.websocksy.api.admin.ListenerInfo;
+import io.websocksy.api.backend.Backend;
+import io.websocksy.api.backend.BackendHealth;
 import io.websocksy.api.config.ConfigKeys;
 import io.websocksy.api.framer.Framer;
 import io.websocksy.api.framer.FramerConfigException;
@@ -72,6 +74,9 @@ public final class LaunchAgent {
     static final String BACKEND_PID_PREFIX = "websocksy.backend.";
     /** The instance name of the listener and backend configurations, and the backend's default name. */
     static final String INSTANCE = "main";
+    /** Service properties of a failed backend's {@code BackendHealth} (BackendRegistration.PID_PROPERTY, FAILURE_PROPERTY). */
+    static final String FAILED_PID = "websocksy.backend.pid";
+    static final String FAILED_WHY = "websocksy.backend.failure";
 
     private static final Logger LOG = LoggerFactory.getLogger(LaunchAgent.class);
 
@@ -165,11 +170,13 @@ public final class LaunchAgent {
         String name = String.valueOf(backendProps.get("name"));
 
         Configuration backend = createConfiguration(factoryPid, backendProps);
-        awaitActive(backendComponent, backend.getPid(), failure -> {
+        FailureMapper backendFailure = failure -> {
             String msg = Messages.firstLine(failure);
             return new LaunchFailure(LaunchFailure.USAGE, Messages.sourceFor(msg, spec.options, spec.backend.source)
                     + ": " + msg);
-        });
+        };
+        awaitActive(backendComponent, backend.getPid(), backendFailure);
+        awaitBackendService(backend.getPid(), name, backendFailure);
 
         ComponentDescriptionDTO listenerComponent = awaitDescription(LISTENER_PID, deadline);
         if (listenerComponent == null) {
@@ -242,6 +249,35 @@ public final class LaunchAgent {
     /** A probe of {@link #poll}: null while the awaited thing is not there yet. */
     private interface Probe<T> {
         T get() throws LaunchFailure;
+    }
+
+    /**
+     * An active backend component has either published its {@code Backend} service under {@code name}, or
+     * refused its configuration: then it stays active without a service and publishes its error as a failed
+     * {@code BackendHealth} with the configuration's PID ({@value #FAILED_PID} and {@value #FAILED_WHY}, the
+     * backends' shared {@code BackendRegistration}). Waits for one of the two.
+     */
+    private void awaitBackendService(String pid, String name, FailureMapper onFailure)
+            throws LaunchFailure, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(startMillis);
+        String running = "(" + Backend.NAME + "=" + Messages.ldapEscape(name) + ")";
+        String failed = "(" + FAILED_PID + "=" + Messages.ldapEscape(pid) + ")";
+        Object outcome = poll(deadline, () -> {
+            try {
+                ServiceReference<?>[] why = context.getServiceReferences(BackendHealth.class.getName(), failed);
+                if (why != null && why.length > 0) {
+                    throw onFailure.map(String.valueOf(why[0].getProperty(FAILED_WHY)));
+                }
+                ServiceReference<?>[] up = context.getServiceReferences(Backend.class.getName(), running);
+                return up != null && up.length > 0 ? Boolean.TRUE : null;
+            } catch (InvalidSyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        if (outcome == null) {
+            throw new LaunchFailure(LaunchFailure.FAILURE, pid + " is active but published no backend '" + name
+                    + "' within " + TimeUnit.MILLISECONDS.toSeconds(startMillis) + " s");
+        }
     }
 
     /**

@@ -1,5 +1,8 @@
-package io.websocksy.itests.support;
+package io.websocksy.testing;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real redis-server (Debian package {@code redis-server}, installed by .ci/run) on a free loopback port,
- * persistence off, started and stopped by the test; driven with redis-cli.
+ * persistence off, started and stopped by the test (and started again on the same port, to show an
+ * outage end); driven with redis-cli. Tests skip when {@link #available()} is false. Shared by the Redis
+ * backend's unit tests and the integration tests (testing/ is added to both as test source).
  */
 public final class RedisServer implements AutoCloseable {
     public static final Path SERVER = Path.of("/usr/bin/redis-server");
@@ -22,8 +27,11 @@ public final class RedisServer implements AutoCloseable {
         return Files.isExecutable(SERVER) && Files.isExecutable(CLI);
     }
 
-    public RedisServer() {
-        port = Ports.freePort();
+    /** Picks a free loopback port; nothing runs before {@link #start()}. */
+    public RedisServer() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
     }
 
     public RedisServer start() throws Exception {
