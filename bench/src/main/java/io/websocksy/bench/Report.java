@@ -74,6 +74,8 @@ final class Report {
             target("canary p99 with " + s.held() + " idle bridges", f(p99ms, 2) + " ms", "< 50 ms", p99ms < 50);
             target("heap per idle bridge", f(s.heapPerConn() / 1024, 2) + " KiB", "≤ 16 KiB",
                     s.heapPerConn() <= 16 * 1024);
+            target("RSS per idle bridge", f(s.rssPerConn() / 1024, 2) + " KiB", "≤ 12 KiB", // issue 18
+                    s.rssPerConn() <= 12 * 1024);
         }
         if (!r.coldBridgeMs.isEmpty()) {
             double med = median(r.coldBridgeMs);

@@ -60,7 +60,25 @@ public final class RouteCheck {
      */
     public static void ask(Executor routeExecutor, Backend backend, Request req,
             BiConsumer<Optional<Route>, Throwable> done) {
-        routeExecutor.execute(() -> {
+        routeExecutor.execute(() -> askHere(backend, req, done));
+    }
+
+    /**
+     * The service property with which a backend says its {@code route()} never blocks (set by the
+     * shipped default and file backends): the bridge then asks it on the network thread, saving the
+     * hop to the route executor and back per handshake.
+     */
+    public static final String INLINE = "websocksy.backend.inline";
+
+    /** @return true when the backend's service says {@link #INLINE} */
+    public static boolean inline(ServiceTable.Entry<Backend> backend) {
+        Object v = backend.ref == null ? null : backend.ref.getProperty(INLINE);
+        return Boolean.TRUE.equals(v) || "true".equals(v);
+    }
+
+    /** Asks the backend on the calling thread; {@code done} runs where the backend's stage completes. */
+    public static void askHere(Backend backend, Request req, BiConsumer<Optional<Route>, Throwable> done) {
+        {
             CompletionStage<Optional<Route>> stage;
             try {
                 stage = backend.route(req);
@@ -72,7 +90,7 @@ public final class RouteCheck {
                 return;
             }
             stage.whenComplete(done);
-        });
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -127,8 +128,18 @@ public final class UpgradeHandler extends ChannelInboundHandlerAdapter {
                 "route and peer connect not done within " + settings.connectTimeout + " s"), settings.connectTimeout, TimeUnit.SECONDS);
         askedAt = System.nanoTime();
         try {
-            RouteCheck.ask(context.routeExecutor(), backend.service, req,
-                    (r, t) -> ctx.executor().execute(() -> routed(ctx, req, valid, backend, r, t)));
+            BiConsumer<Optional<Route>, Throwable> done = (r, t) -> {
+                if (ctx.executor().inEventLoop()) {
+                    routed(ctx, req, valid, backend, r, t); // an inline backend answered at once
+                } else {
+                    ctx.executor().execute(() -> routed(ctx, req, valid, backend, r, t));
+                }
+            };
+            if (RouteCheck.inline(backend)) {
+                RouteCheck.askHere(backend.service, req, done);
+            } else {
+                RouteCheck.ask(context.routeExecutor(), backend.service, req, done);
+            }
         } catch (RejectedExecutionException e) {
             reject(ctx, 503, "route executor saturated");
         }

@@ -1,6 +1,7 @@
 package io.websocksy.bridge.internal.peer;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.function.Consumer;
 
@@ -12,6 +13,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.NetUtil;
 import io.websocksy.api.peer.PeerAddress;
 import io.websocksy.bridge.internal.relay.Connection;
 import io.websocksy.bridge.internal.runtime.NettyRuntime;
@@ -37,6 +39,16 @@ public final class PeerConnector {
      * @param pipeline puts the peer handlers in place ({@code BridgePipeline.peer})
      * @throws UnsupportedTransportException when this runtime cannot reach the peer's transport
      */
+    /**
+     * @return the peer's socket address: resolved at once when the host is an IP literal (no trip through
+     *     the resolver per connection), else unresolved for the transport's resolver
+     */
+    static InetSocketAddress address(PeerAddress a) {
+        InetAddress literal = NetUtil.createInetAddressFromIpAddressString(a.host());
+        return literal != null ? new InetSocketAddress(literal, a.port())
+                : InetSocketAddress.createUnresolved(a.host(), a.port());
+    }
+
     public static ChannelFuture connect(NettyRuntime t, EventLoop loop, Connection conn, int connectTimeoutMillis,
             Consumer<Channel> pipeline) throws UnsupportedTransportException {
         PeerAddress a = conn.route().peer();
@@ -58,7 +70,7 @@ public final class PeerConnector {
                 }
                 return attach(conn, b.channel(t.tcpChannel()).resolver(t.resolver())
                         .option(ChannelOption.TCP_NODELAY, true)
-                        .connect(InetSocketAddress.createUnresolved(a.host(), a.port())));
+                        .connect(address(a)));
             case UDP:
                 if (!allowed.isEmpty()) {
                     return attach(conn, PeerGate.connectInet(b.channel(t.udpChannel())
@@ -67,7 +79,7 @@ public final class PeerConnector {
                 }
                 return attach(conn, b.channel(t.udpChannel()).resolver(t.resolver())
                         .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_RECEIVE))
-                        .connect(InetSocketAddress.createUnresolved(a.host(), a.port())));
+                        .connect(address(a)));
             case UNIX:
                 if (!allowed.isEmpty()) {
                     return attach(conn, PeerGate.connectUnix(b.channel(t.unixChannel()), allowed, a.path(),

@@ -185,9 +185,17 @@ public final class Connection implements ProtocolViolations {
         if (counters != null) {
             counters.opened(this);
         }
-        LOG.info("#{} open {} {} {} -> {} framer={}{} subprotocol={}", id, listener, clientAddress(), path,
-                route.peer(), framerName, route.framerConfig().isEmpty() ? "" : "('" + route.framerConfig() + "')",
-                route.subprotocol().orElse("-"));
+        if (LOG.isInfoEnabled()) {
+            // built here rather than by the logger's {} formatting: one builder, no argument array or
+            // formatter state per line (two lines per connection; JFR of the churn benchmark, issue 18)
+            StringBuilder sb = new StringBuilder(160).append('#').append(id).append(" open ").append(listener)
+                    .append(' ').append(clientAddress()).append(' ').append(path).append(" -> ").append(route.peer())
+                    .append(" framer=").append(framerName);
+            if (!route.framerConfig().isEmpty()) {
+                sb.append("('").append(route.framerConfig()).append("')");
+            }
+            LOG.info(sb.append(" subprotocol=").append(route.subprotocol().orElse("-")).toString());
+        }
         client.closeFuture().addListener(f -> clientClosed());
         peer.closeFuture().addListener(f -> peerChannelClosed());
         if (early != null) {
@@ -240,10 +248,14 @@ public final class Connection implements ProtocolViolations {
             LOG.debug("#{} closed", id);
             return;
         }
-        LOG.info("#{} closed {} {} code={} reason={} up={}B/{}msg down={}B/{}msg {}ms", id, clientAddress(),
-                path, code, closeReason.isEmpty() ? "-" : closeReason,
-                stats.bytesToPeer(), stats.messagesToPeer(), stats.bytesToClient(), stats.messagesToClient(),
-                System.currentTimeMillis() - stats.openedAt());
+        if (LOG.isInfoEnabled()) {
+            LOG.info(new StringBuilder(160).append('#').append(id).append(" closed ").append(clientAddress())
+                    .append(' ').append(path).append(" code=").append(code)
+                    .append(" reason=").append(closeReason.isEmpty() ? "-" : closeReason)
+                    .append(" up=").append(stats.bytesToPeer()).append("B/").append(stats.messagesToPeer())
+                    .append("msg down=").append(stats.bytesToClient()).append("B/").append(stats.messagesToClient())
+                    .append("msg ").append(System.currentTimeMillis() - stats.openedAt()).append("ms").toString());
+        }
     }
 
     private void peerChannelClosed() {

@@ -1,6 +1,7 @@
 package io.websocksy.framer.json.internal;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 import io.websocksy.api.framer.Decision;
@@ -147,6 +148,7 @@ final class JsonState implements FramingState {
                 return Decision.discard(sep);
             }
         }
+        final boolean bigEndian = buf.order() == ByteOrder.BIG_ENDIAN;
         int i = pos;
         while (i < length) {
             int c = buf.get(base + i) & 0xff;
@@ -156,9 +158,16 @@ final class JsonState implements FramingState {
                     if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
                         // plain string bytes: skip 8 at a time up to the next quote, backslash, control or
                         // high byte (SWAR: a word with none of them is passed without looking at each byte)
+                        // and in a word with one, jump straight to the first (the lowest hit is exact)
                         i++;
                         int start = i;
-                        while (length - i >= 8 && !special(buf.getLong(base + i))) {
+                        while (length - i >= 8) {
+                            long w = buf.getLong(base + i);
+                            long hit = specials(bigEndian ? Long.reverseBytes(w) : w);
+                            if (hit != 0) {
+                                i += Long.numberOfTrailingZeros(hit) >>> 3;
+                                break;
+                            }
                             i += 8;
                         }
                         examined += i - start;
@@ -221,6 +230,14 @@ final class JsonState implements FramingState {
                 case NUMBER:
                     if (number(c)) {
                         i++;
+                        if (num == N_INT || num == N_FRAC || num == N_EXP_DIGITS) {
+                            // a run of digits stays in the same state: pass it without the state machine
+                            int start = i;
+                            while (i < length && isDigit(buf.get(base + i))) {
+                                i++;
+                            }
+                            examined += i - start;
+                        }
                         continue;
                     }
                     if (!isNumberEnd(num) || !isDelimiter(c)) {
@@ -423,9 +440,23 @@ final class JsonState implements FramingState {
      *     can only add a false hit next to a true one)
      */
     static boolean special(long v) {
+        return specials(v) != 0;
+    }
+
+    /**
+     * @param v eight bytes, the first in memory as the least significant (little-endian order)
+     * @return the high bit of each byte that may be a quote, a backslash, a control character or 0x80 and
+     *     above; 0 exactly when there is none, and the lowest bit set always marks a true one (a borrow
+     *     only adds false hits above a true one)
+     */
+    static long specials(long v) {
         long q = v ^ (0x22 * ONES);
         long b = v ^ (0x5C * ONES);
-        return ((((v - 0x20 * ONES) & ~v) | ((q - ONES) & ~q) | ((b - ONES) & ~b) | v) & HIGHS) != 0;
+        return (((v - 0x20 * ONES) & ~v) | ((q - ONES) & ~q) | ((b - ONES) & ~b) | v) & HIGHS;
+    }
+
+    private static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
     }
 
     private static boolean isNumberEnd(int num) {

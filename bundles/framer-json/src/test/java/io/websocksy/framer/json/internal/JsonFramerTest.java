@@ -487,4 +487,53 @@ class JsonFramerTest {
             return delegate.endOfStream(buffered);
         }
     }
+
+    // ---- the word-at-a-time string scan and the digit runs (edge cases of the fast paths) ----
+
+    private static Decision firstDecision(FramingState st, byte[] in, java.nio.ByteOrder order, boolean direct) {
+        ByteBuffer buf = direct ? ByteBuffer.allocateDirect(in.length + 3) : ByteBuffer.allocate(in.length + 3);
+        buf.position(3);
+        buf.put(in).flip();
+        buf.position(3); // a position that is not word-aligned
+        return st.next(buf.asReadOnlyBuffer().order(order));
+    }
+
+    @Test
+    void aSpecialByteAtEveryPositionOfTheWordsInAStringIsFound() throws FramerConfigException {
+        for (java.nio.ByteOrder order : List.of(java.nio.ByteOrder.BIG_ENDIAN, java.nio.ByteOrder.LITTLE_ENDIAN)) {
+            for (boolean direct : new boolean[] {true, false}) {
+                for (int at = 0; at < 20; at++) {
+                    String run = "a".repeat(at);
+                    String where = order + (direct ? " direct" : " heap") + ", after " + at + " ASCII bytes";
+                    // the closing quote
+                    assertEquals(Decision.text(at + 2), firstDecision(framer.open(""),
+                            utf8("\"" + run + "\"" + "x".repeat(16)), order, direct), where);
+                    // an escaped quote does not end the string
+                    assertEquals(Decision.text(at + 5), firstDecision(framer.open(""),
+                            utf8("\"" + run + "\\\"b\"" + "y".repeat(16)), order, direct), where);
+                    // a raw control character is an error at that byte
+                    assertEquals(Decision.binary(at + 2), firstDecision(framer.open(""),
+                            utf8("\"" + run + "\u0001" + "z".repeat(16)), order, direct), where);
+                    // a valid two-byte character keeps the value text
+                    assertEquals(Decision.text(at + 5), firstDecision(framer.open(""),
+                            utf8("\"" + run + "\u00e9b\"" + "w".repeat(16)), order, direct), where);
+                    // invalid UTF-8 right after the ASCII run makes the value binary
+                    byte[] bad = concat(utf8("\"" + run), new byte[] {(byte) 0xC0, (byte) 0xAF}, utf8("\"" + "v".repeat(16)));
+                    assertEquals(Decision.binary(at + 4), firstDecision(framer.open(""), bad, order, direct), where);
+                    // a high bit at this position, the rest of the word ASCII, invalid (a lone continuation byte)
+                    byte[] lone = concat(utf8("\"" + run), new byte[] {(byte) 0x80}, utf8("cd\"" + "u".repeat(16)));
+                    assertEquals(Decision.binary(at + 5), firstDecision(framer.open(""), lone, order, direct), where);
+                }
+            }
+        }
+    }
+
+    @Test
+    void digitRunsEndAtTheirDelimiterAndAtTheEndOfARead() {
+        for (int n = 1; n < 20; n++) {
+            String digits = "1234567890123456789012".substring(0, n);
+            expect(digits + " [" + digits + "," + digits + ".5e" + digits + "]" + digits + "x",
+                    t(digits), t("[" + digits + "," + digits + ".5e" + digits + "]"), b(digits + "x"));
+        }
+    }
 }
