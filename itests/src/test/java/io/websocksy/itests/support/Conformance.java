@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 public final class Conformance {
     /** Failsafe system property: the records directory. */
     public static final String DIR = "websocksy.conformance.dir";
-    /** Groups in catalogue order, with the number of cases in each (RELIABILITY.md section b). */
+    /** Groups in catalogue order, with the number of cases in each (docs/conformance.md). */
     static final Map<String, Integer> GROUPS = new LinkedHashMap<>();
 
     static {
@@ -119,7 +119,7 @@ public final class Conformance {
                 }
             }
             md.append("# websocksy conformance report\n\n")
-                    .append("Cases of `shared/RELIABILITY.md` section (b), checked by the integration tests against the real "
+                    .append("Cases of the conformance catalogue (`docs/conformance.md`), checked by the integration tests against the real "
                             + "runtime (Felix + Netty) with real peers, every hostile frame sequence whole, octet by octet "
                             + "and in random segments. Each case also checks the global invariants: a canary connection's "
                             + "10 Hz round trips through the same bridge (INV-1); afterwards no TCP connection end left in "

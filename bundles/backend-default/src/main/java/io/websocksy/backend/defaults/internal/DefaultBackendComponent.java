@@ -19,8 +19,7 @@ import org.slf4j.LoggerFactory;
 import io.websocksy.api.backend.Backend;
 import io.websocksy.api.backend.HandshakeRequest;
 import io.websocksy.api.backend.Route;
-import io.websocksy.api.config.ConfigKeys;
-import io.websocksy.backend.registration.BackendRegistration;
+import io.websocksy.backend.registration.BackendLifecycle;
 
 /**
  * The default backend (docs/behaviour.md#backends, #handshake): every connection goes to the same peer. One instance per factory
@@ -47,20 +46,38 @@ public final class DefaultBackendComponent implements Backend {
 
     /** The current settings; replaced as a whole, read without locking by {@link #route}. */
     private volatile DefaultRoute settings;
-    private final BackendRegistration registration = new BackendRegistration(); // guarded by this
-    private String pid = PID;                          // guarded by this
-    private String source = PID;                       // file and PID for messages; guarded by this
-    private BundleContext context;                     // guarded by this
+    private final BackendLifecycle<DefaultRoute> lifecycle = new BackendLifecycle<>("default backend", PID,
+            Config.class, LOG, this, true, // route() answers from memory: may run on the network thread
+            new BackendLifecycle.Hooks<>() {
+                @Override
+                public void start(DefaultRoute s) {
+                    apply(s);
+                }
+
+                @Override
+                public void apply(DefaultRoute s) {
+                    settings = s;
+                    FramingCheck.schedule(lifecycle.context(), s, lifecycle.source(), () -> settings == s);
+                }
+
+                @Override
+                public String name(DefaultRoute s) {
+                    return s.name();
+                }
+
+                @Override
+                public String describe(DefaultRoute s) {
+                    return s.describe();
+                }
+            }); // guarded by this
 
     /**
      * Starts the backend; a configuration it cannot use leaves it active but unregistered (failed, one
-     * error line) until a corrected configuration arrives.
+     * error line) until a corrected configuration arrives ({@link BackendLifecycle}).
      */
     @Activate
     synchronized void activate(BundleContext context, Config config, Map<String, Object> properties) {
-        this.context = context;
-        configured(properties);
-        startOrFail(config, properties, "active");
+        lifecycle.activate(context, properties, instance -> parse(config));
     }
 
     /**
@@ -69,54 +86,18 @@ public final class DefaultBackendComponent implements Backend {
      */
     @Modified
     synchronized void modified(Config config, Map<String, Object> properties) {
-        configured(properties);
-        if (registration.failure() != null) {
-            startOrFail(config, properties, "started after a configuration update");
-            return;
-        }
-        DefaultRoute s;
-        try {
-            s = validate(config, properties);
-        } catch (IllegalArgumentException e) {
-            LOG.error("{}; keeping the previous configuration", BackendRegistration.named(source, e));
-            return;
-        }
-        settings = s;
-        registration.rename(s.name());
-        LOG.info("{}: default backend modified: {}", pid, s.describe());
-        FramingCheck.schedule(context, s, source, () -> settings == s);
-    }
-
-    private void configured(Map<String, Object> properties) {
-        pid = pidOf(properties);
-        source = ConfigKeys.source(properties, PID);
-    }
-
-    private void startOrFail(Config config, Map<String, Object> properties, String verb) {
-        DefaultRoute s;
-        try {
-            s = validate(config, properties);
-        } catch (IllegalArgumentException e) {
-            String why = BackendRegistration.named(source, e);
-            registration.failed(context, pid, why);
-            LOG.error("default backend not started: {}", why);
-            return;
-        }
-        settings = s;
-        registration.register(context, this, s.name(), true); // route() answers from memory: may run on the network thread
-        LOG.info("{}: default backend {}: {}", pid, verb, s.describe());
-        FramingCheck.schedule(context, s, source, () -> settings == s);
+        lifecycle.modified(properties, instance -> parse(config));
     }
 
     /** @return the error of a failed configuration, or null while the backend runs (tests) */
     synchronized String failure() {
-        return registration.failure();
+        return lifecycle.failure();
     }
 
     @Deactivate
     synchronized void deactivate() {
-        registration.unregister();
-        LOG.info("{}: default backend stopped", pid);
+        lifecycle.deactivate();
+        LOG.info("{}: default backend stopped", lifecycle.pid());
     }
 
     @Override
@@ -125,20 +106,11 @@ public final class DefaultBackendComponent implements Backend {
     }
 
     /** @throws IllegalArgumentException naming the key and cause (not logged here) */
-    private DefaultRoute validate(Config config, Map<String, Object> properties) {
-        ConfigKeys.of(Config.class).check(source, properties);
+    private DefaultRoute parse(Config config) {
         DefaultRoute s = DefaultRoute.parse(config);
         for (String w : s.warnings()) {
-            LOG.warn("{}: {}", source, w);
+            LOG.warn("{}: {}", lifecycle.source(), w);
         }
         return s;
-    }
-
-    private static String pidOf(Map<String, Object> properties) {
-        Object p = properties.get("service.pid");
-        if (p == null) {
-            p = properties.get("component.name");
-        }
-        return p == null ? PID : String.valueOf(p);
     }
 }

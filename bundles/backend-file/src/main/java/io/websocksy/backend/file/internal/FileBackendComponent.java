@@ -26,8 +26,7 @@ import org.slf4j.LoggerFactory;
 import io.websocksy.api.backend.Backend;
 import io.websocksy.api.backend.HandshakeRequest;
 import io.websocksy.api.backend.Route;
-import io.websocksy.api.config.ConfigKeys;
-import io.websocksy.backend.registration.BackendRegistration;
+import io.websocksy.backend.registration.BackendLifecycle;
 
 /**
  * The file backend (docs/behaviour.md#backends, #relay): the route of each connection comes from a file found by expanding
@@ -87,10 +86,39 @@ public final class FileBackendComponent implements Backend {
     private volatile FileRouter router;
     private volatile ThreadPoolExecutor executor;
     private volatile String threadPrefix = "websocksy-file-backend-";
-    private final BackendRegistration registration = new BackendRegistration(); // guarded by this
-    private volatile String pid = PID;                 // written under this, read by route()
-    private String source = PID;                       // file and PID for messages; guarded by this
-    private BundleContext context;                     // guarded by this
+    private final BackendLifecycle<FileSettings> lifecycle = new BackendLifecycle<>("file backend", PID,
+            Config.class, LOG, this, true, // route() hands the look-up to its own executor: never blocks
+            new BackendLifecycle.Hooks<>() {
+                @Override
+                public void start(FileSettings s) {
+                    threadPrefix = "websocksy-file-backend-" + s.name() + "-";
+                    ThreadPoolExecutor ex = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
+                            new ArrayBlockingQueue<>(QUEUE), r -> {
+                                Thread t = new Thread(r, threadPrefix + threadNumber.incrementAndGet());
+                                t.setDaemon(true);
+                                return t;
+                            }, new ThreadPoolExecutor.AbortPolicy());
+                    ex.allowCoreThreadTimeOut(true);
+                    executor = ex;
+                    router = new FileRouter(s, fs, events, lifecycle.pid());
+                }
+
+                @Override
+                public void apply(FileSettings s) {
+                    router = new FileRouter(s, fs, events, lifecycle.pid());
+                    threadPrefix = "websocksy-file-backend-" + s.name() + "-";
+                }
+
+                @Override
+                public String name(FileSettings s) {
+                    return s.name();
+                }
+
+                @Override
+                public String describe(FileSettings s) {
+                    return s.describe();
+                }
+            }); // guarded by this
 
     /** Used by Declarative Services. */
     public FileBackendComponent() {
@@ -103,13 +131,11 @@ public final class FileBackendComponent implements Backend {
 
     /**
      * Starts the backend; a configuration it cannot use leaves it active but unregistered (failed, one
-     * error line) until a corrected configuration arrives.
+     * error line) until a corrected configuration arrives ({@link BackendLifecycle}).
      */
     @Activate
     synchronized void activate(BundleContext context, Config config, Map<String, Object> properties) {
-        this.context = context;
-        configured(properties);
-        startOrFail(config, properties, "active");
+        lifecycle.activate(context, properties, instance -> FileSettings.parse(config, instance));
     }
 
     /**
@@ -119,61 +145,18 @@ public final class FileBackendComponent implements Backend {
      */
     @Modified
     synchronized void modified(Config config, Map<String, Object> properties) {
-        configured(properties);
-        if (registration.failure() != null) {
-            startOrFail(config, properties, "started after a configuration update");
-            return;
-        }
-        FileSettings s;
-        try {
-            s = validate(config, properties);
-        } catch (IllegalArgumentException e) {
-            LOG.error("{}; keeping the previous configuration", BackendRegistration.named(source, e));
-            return;
-        }
-        router = new FileRouter(s, fs, events, pid);
-        threadPrefix = "websocksy-file-backend-" + s.name() + "-";
-        registration.rename(s.name());
-        LOG.info("{}: file backend modified: {}", pid, s.describe());
-    }
-
-    private void configured(Map<String, Object> properties) {
-        pid = pidOf(properties);
-        source = ConfigKeys.source(properties, PID);
-    }
-
-    private void startOrFail(Config config, Map<String, Object> properties, String verb) {
-        FileSettings s;
-        try {
-            s = validate(config, properties);
-        } catch (IllegalArgumentException e) {
-            String why = BackendRegistration.named(source, e);
-            registration.failed(context, pid, why);
-            LOG.error("file backend not started: {}", why);
-            return;
-        }
-        threadPrefix = "websocksy-file-backend-" + s.name() + "-";
-        ThreadPoolExecutor ex = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(QUEUE), r -> {
-                    Thread t = new Thread(r, threadPrefix + threadNumber.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                }, new ThreadPoolExecutor.AbortPolicy());
-        ex.allowCoreThreadTimeOut(true);
-        executor = ex;
-        router = new FileRouter(s, fs, events, pid);
-        registration.register(context, this, s.name(), true); // route() hands the look-up to its own executor: never blocks
-        LOG.info("{}: file backend {}: {}", pid, verb, s.describe());
+        lifecycle.modified(properties, instance -> FileSettings.parse(config, instance));
     }
 
     /** @return the error of a failed configuration, or null while the backend runs (tests) */
     synchronized String failure() {
-        return registration.failure();
+        return lifecycle.failure();
     }
 
     @Deactivate
     synchronized void deactivate() {
-        registration.unregister();
+        lifecycle.deactivate();
+        String pid = lifecycle.pid();
         ThreadPoolExecutor ex = executor;
         executor = null;
         if (ex != null) {
@@ -192,14 +175,14 @@ public final class FileBackendComponent implements Backend {
         FileRouter r = router;
         ThreadPoolExecutor ex = executor;
         if (r == null || ex == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException(pid + ": file backend is not active"));
+            return CompletableFuture.failedFuture(new IllegalStateException(lifecycle.pid() + ": file backend is not active"));
         }
         Lookup task = new Lookup(r, request);
         try {
             ex.execute(task);
         } catch (RejectedExecutionException e) {
-            String msg = ex.isShutdown() ? pid + ": file backend stopped"
-                    : pid + ": " + QUEUE + " route look-ups already queued; refusing this one";
+            String msg = ex.isShutdown() ? lifecycle.pid() + ": file backend stopped"
+                    : lifecycle.pid() + ": " + QUEUE + " route look-ups already queued; refusing this one";
             warn(failureLimit, msg);
             return CompletableFuture.failedFuture(new RejectedExecutionException(msg));
         }
@@ -223,17 +206,11 @@ public final class FileBackendComponent implements Backend {
                 future.complete(router.route(request));
             } catch (RuntimeException | Error e) {
                 if (failureLimit.admit() >= 0) {
-                    LOG.error("{}: route look-up for '{}' failed", pid, LogText.quote(request.path()), e);
+                    LOG.error("{}: route look-up for '{}' failed", lifecycle.pid(), LogText.quote(request.path()), e);
                 }
                 future.completeExceptionally(e);
             }
         }
-    }
-
-    /** @throws IllegalArgumentException naming the key and cause (not logged here) */
-    private FileSettings validate(Config config, Map<String, Object> properties) {
-        ConfigKeys.of(Config.class).check(source, properties);
-        return FileSettings.parse(config, instanceOf(pid));
     }
 
     private static void warn(RateLimit limit, String message) {
@@ -246,23 +223,6 @@ public final class FileBackendComponent implements Backend {
         } else {
             LOG.warn(message);
         }
-    }
-
-    static String pidOf(Map<String, Object> properties) {
-        Object p = properties.get("service.pid");
-        if (p == null) {
-            p = properties.get("component.name");
-        }
-        return p == null ? PID : String.valueOf(p);
-    }
-
-    /** @return the instance name of a named factory configuration ({@code websocksy.backend.file~x} gives x), else null */
-    static String instanceOf(String pid) {
-        int tilde = pid.indexOf('~');
-        if (tilde < 0 || !pid.substring(0, tilde).equals(PID) || tilde == pid.length() - 1) {
-            return null;
-        }
-        return pid.substring(tilde + 1);
     }
 
     /** @return the current settings (for tests) */

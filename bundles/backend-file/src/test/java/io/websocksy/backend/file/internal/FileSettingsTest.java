@@ -35,9 +35,9 @@ class FileSettingsTest {
         assertEquals("tokens", FileSettings.parse(Configs.config(Map.of("path", dir.toString())), "tokens").name());
         assertEquals("explicit", FileSettings.parse(
                 Configs.config(Map.of("path", dir.toString(), "name", " explicit ")), "tokens").name());
-        assertEquals("tokens", FileBackendComponent.instanceOf("websocksy.backend.file~tokens"));
-        assertEquals(null, FileBackendComponent.instanceOf("websocksy.backend.file.4f1c-uuid"));
-        assertEquals(null, FileBackendComponent.instanceOf("websocksy.backend.file~"));
+        assertEquals("tokens", io.websocksy.backend.registration.BackendRegistration.instanceOf("websocksy.backend.file~tokens"));
+        assertEquals(null, io.websocksy.backend.registration.BackendRegistration.instanceOf("websocksy.backend.file.4f1c-uuid"));
+        assertEquals(null, io.websocksy.backend.registration.BackendRegistration.instanceOf("websocksy.backend.file~"));
     }
 
     @Test

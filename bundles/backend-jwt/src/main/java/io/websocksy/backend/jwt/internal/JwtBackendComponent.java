@@ -30,8 +30,7 @@ import io.websocksy.api.backend.HandshakeRequest;
 import io.websocksy.api.backend.Route;
 import io.websocksy.api.backend.RouteException;
 import io.websocksy.api.backend.RouteWatch;
-import io.websocksy.api.config.ConfigKeys;
-import io.websocksy.backend.registration.BackendRegistration;
+import io.websocksy.backend.registration.BackendLifecycle;
 import io.websocksy.api.token.TokenRoutes;
 
 /**
@@ -52,97 +51,66 @@ public final class JwtBackendComponent implements Backend {
 
     private volatile JwtSettings settings;
     private volatile JwtVerifier verifier;
-    private volatile String pid = PID;
-    private Map<String, Object> props = Map.of(); // the configuration being applied; guarded by this
-    private String source = PID; // file and PID for messages; guarded by this
-    private BundleContext context; // guarded by this
     private ScheduledExecutorService timer; // guarded by this
-    private final BackendRegistration registration = new BackendRegistration(); // guarded by this
+    private final BackendLifecycle<JwtSettings> lifecycle = new BackendLifecycle<>("JWT backend", PID,
+            Config.class, LOG, this, false, new BackendLifecycle.Hooks<>() {
+                @Override
+                public void start(JwtSettings s) {
+                    JwtBackendComponent.this.start(s);
+                }
+
+                @Override
+                public void apply(JwtSettings s) {
+                    ScheduledExecutorService old = timer;
+                    JwtBackendComponent.this.start(s);
+                    if (old != null) {
+                        old.shutdownNow(); // pending expiry closes of open connections go with it; new ones use the new timer
+                    }
+                }
+
+                @Override
+                public String name(JwtSettings s) {
+                    return s.name;
+                }
+
+                @Override
+                public String describe(JwtSettings s) {
+                    return s.describe() + "; " + keysKind() + " with algorithms " + verifier.allowed();
+                }
+            }); // guarded by this
     private String keyStamp; // touched under this or by the timer thread only
     private String keyProblem;
     private final Map<BridgedConnection, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
 
     /**
      * Starts the backend; a configuration it cannot use (a bad value, an unreadable key) leaves it active but
-     * unregistered (failed, one error line) until a corrected configuration arrives.
+     * unregistered (failed, one error line) until a corrected configuration arrives ({@link BackendLifecycle}).
      */
     @Activate
     synchronized void activate(BundleContext context, Config config, Map<String, Object> props) {
-        this.context = context;
-        configured(props);
-        startOrFail(config, "active");
+        lifecycle.activate(context, props, instance -> JwtSettings.parse(config, instance));
     }
 
     /** Applies a changed configuration; a bad one is logged once and the previous one keeps serving. */
     @Modified
     synchronized void modified(Config config, Map<String, Object> props) {
-        configured(props);
-        if (registration.failure() != null) {
-            startOrFail(config, "started after a configuration update");
-            return;
-        }
-        ScheduledExecutorService old = timer;
-        JwtSettings s;
-        try {
-            s = parse(config);
-            start(s);
-        } catch (IllegalArgumentException e) {
-            LOG.error("{}; keeping the previous configuration", BackendRegistration.named(source, e));
-            return;
-        }
-        if (old != null) {
-            old.shutdownNow(); // pending expiry closes of open connections go with it; new ones use the new timer
-        }
-        registration.rename(s.name);
-        LOG.info("{}: JWT backend modified: {}; {} with algorithms {}", pid, s.describe(), keysKind(), verifier.allowed());
-    }
-
-    private void configured(Map<String, Object> props) {
-        this.props = props;
-        pid = BackendRegistration.pidOf(props, PID);
-        source = ConfigKeys.source(props, PID);
-    }
-
-    /**
-     * Checks the configuration's keys against the metatype ({@code Config}: an unknown or misspelt key is an
-     * error naming the file, the key and the closest known key), then parses it.
-     *
-     * @throws IllegalArgumentException naming the key and cause
-     */
-    private JwtSettings parse(Config config) {
-        ConfigKeys.of(Config.class).check(source, props);
-        return JwtSettings.parse(config, BackendRegistration.instanceOf(pid));
-    }
-
-    private void startOrFail(Config config, String verb) {
-        JwtSettings s;
-        try {
-            s = parse(config);
-            start(s);
-        } catch (IllegalArgumentException e) {
-            String why = BackendRegistration.named(source, e);
-            registration.failed(context, pid, why);
-            LOG.error("JWT backend not started: {}", why);
-            return;
-        }
-        registration.register(context, this, s.name);
-        LOG.info("{}: JWT backend {}: {}; {} with algorithms {}", pid, verb, s.describe(), keysKind(), verifier.allowed());
+        lifecycle.modified(props, instance -> JwtSettings.parse(config, instance));
     }
 
     /** @return the error of a failed configuration, or null while the backend runs (tests) */
     synchronized String failure() {
-        return registration.failure();
+        return lifecycle.failure();
     }
 
     @Deactivate
     synchronized void deactivate() {
-        registration.unregister();
+        lifecycle.deactivate();
         if (timer != null) {
             timer.shutdownNow();
             timer = null;
         }
         expiries.clear();
-        LOG.info("{}: JWT backend stopped", pid);
+        LOG.info("{}: JWT backend stopped", lifecycle.pid());
     }
 
     private String keysKind() {
@@ -197,7 +165,7 @@ public final class JwtBackendComponent implements Backend {
             verifier = v;
             keyStamp = st;
             keyProblem = null;
-            LOG.info("{}: key file {} re-read; algorithms {}", pid, s.key, v.allowed());
+            LOG.info("{}: key file {} re-read; algorithms {}", lifecycle.pid(), s.key, v.allowed());
         } catch (IOException | IllegalArgumentException e) {
             keyStamp = st;
             problem(e.getMessage() + "; keeping the key read before");
@@ -207,7 +175,7 @@ public final class JwtBackendComponent implements Backend {
     private void problem(String m) {
         if (!m.equals(keyProblem)) {
             keyProblem = m;
-            LOG.warn("{}: {}", pid, m);
+            LOG.warn("{}: {}", lifecycle.pid(), m);
         }
     }
 
@@ -251,7 +219,7 @@ public final class JwtBackendComponent implements Backend {
             try {
                 expiries.put(c, t.schedule(() -> {
                     expiries.remove(c);
-                    LOG.info("{}: connection #{} closed: token expired", pid, c.id());
+                    LOG.info("{}: connection #{} closed: token expired", lifecycle.pid(), c.id());
                     c.close(1008, "token expired");
                 }, delay, TimeUnit.MILLISECONDS));
             } catch (java.util.concurrent.RejectedExecutionException stopping) {

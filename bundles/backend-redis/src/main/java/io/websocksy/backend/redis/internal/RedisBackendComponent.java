@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 import io.websocksy.api.backend.Backend;
 import io.websocksy.api.backend.HandshakeRequest;
 import io.websocksy.api.backend.Route;
-import io.websocksy.api.config.ConfigKeys;
+import io.websocksy.backend.registration.BackendLifecycle;
 import io.websocksy.backend.registration.BackendRegistration;
 
 /**
@@ -38,97 +38,64 @@ public final class RedisBackendComponent implements Backend {
     private static final Logger LOG = LoggerFactory.getLogger(RedisBackendComponent.class);
 
     private volatile RedisRoutes routes;
-    private volatile String pid = PID;
-    private Map<String, Object> props = Map.of(); // the configuration being applied; guarded by this
-    private String source = PID; // file and PID for messages; guarded by this
-    private BundleContext context; // guarded by this
-    private RedisSettings settings; // guarded by this
-    private final BackendRegistration registration = new BackendRegistration(); // guarded by this
     private ServiceRegistration<?> health; // the Redis BackendHealth service; guarded by this
+    private final BackendLifecycle<RedisSettings> lifecycle = new BackendLifecycle<>("Redis backend", PID,
+            Config.class, LOG, this, false, new BackendLifecycle.Hooks<>() {
+                @Override
+                public void start(RedisSettings s) {
+                    RedisRoutes r = new RedisRoutes(s, lifecycle.pid());
+                    routes = r;
+                    r.start();
+                    try {
+                        // published once connected (or after the timeout, then answering 503 until Redis answers), so
+                        // a listener's health-path does not report ready before the routes can be read
+                        r.awaitConnected(Math.max(s.timeoutMillis, 1000));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+
+                @Override
+                public void apply(RedisSettings s) {
+                    RedisRoutes old = routes;
+                    RedisRoutes r = new RedisRoutes(s, lifecycle.pid());
+                    routes = r;
+                    r.start();
+                    old.close();
+                }
+
+                @Override
+                public String name(RedisSettings s) {
+                    return s.name;
+                }
+
+                @Override
+                public String describe(RedisSettings s) {
+                    return s.describe();
+                }
+            }); // guarded by this
 
     /**
      * Starts the backend; a configuration it cannot use leaves it active but unregistered (failed, one
-     * error line) until a corrected configuration arrives.
+     * error line) until a corrected configuration arrives ({@link BackendLifecycle}). Its Redis health is
+     * published either way.
      */
     @Activate
     synchronized void activate(BundleContext context, Config config, Map<String, Object> props) {
-        this.context = context;
-        configured(props);
-        startOrFail(config, "active");
-        String instance = BackendRegistration.instanceOf(pid);
-        health = RedisHealth.register(context, this, instance == null ? pid : instance);
+        lifecycle.activate(context, props, instance -> RedisSettings.parse(config, instance));
+        String instance = BackendRegistration.instanceOf(lifecycle.pid());
+        health = RedisHealth.register(context, this, instance == null ? lifecycle.pid() : instance);
     }
 
     /** Applies a changed configuration; a bad one is logged once and the previous one keeps serving. */
     @Modified
     synchronized void modified(Config config, Map<String, Object> props) {
-        configured(props);
-        if (registration.failure() != null) {
-            startOrFail(config, "started after a configuration update");
-            return;
-        }
-        RedisSettings s;
-        try {
-            s = parse(config);
-        } catch (IllegalArgumentException e) {
-            LOG.error("{}; keeping the previous configuration", BackendRegistration.named(source, e));
-            return;
-        }
-        RedisRoutes old = routes;
-        RedisRoutes r = new RedisRoutes(s, pid);
-        routes = r;
-        r.start();
-        registration.rename(s.name);
-        settings = s;
-        old.close();
-        LOG.info("{}: Redis backend modified: {}", pid, s.describe());
+        lifecycle.modified(props, instance -> RedisSettings.parse(config, instance));
     }
 
-    private void configured(Map<String, Object> props) {
-        this.props = props;
-        pid = BackendRegistration.pidOf(props, PID);
-        source = ConfigKeys.source(props, PID);
-    }
-
-    /**
-     * Checks the configuration's keys against the metatype ({@code Config}: an unknown or misspelt key is an
-     * error naming the file, the key and the closest known key), then parses it.
-     *
-     * @throws IllegalArgumentException naming the key and cause
-     */
-    private RedisSettings parse(Config config) {
-        ConfigKeys.of(Config.class).check(source, props);
-        return RedisSettings.parse(config, BackendRegistration.instanceOf(pid));
-    }
-
-    private void startOrFail(Config config, String verb) {
-        RedisSettings s;
-        try {
-            s = parse(config);
-        } catch (IllegalArgumentException e) {
-            String why = BackendRegistration.named(source, e);
-            registration.failed(context, pid, why);
-            LOG.error("Redis backend not started: {}", why);
-            return;
-        }
-        settings = s;
-        RedisRoutes r = new RedisRoutes(s, pid);
-        routes = r;
-        r.start();
-        try {
-            // published once connected (or after the timeout, then answering 503 until Redis answers), so a
-            // listener's health-path does not report ready before the routes can be read
-            r.awaitConnected(Math.max(s.timeoutMillis, 1000));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        registration.register(context, this, s.name);
-        LOG.info("{}: Redis backend {}: {}", pid, verb, s.describe());
-    }
-
-    /** @return the error of a failed configuration, or null while the backend runs (tests) */
+    /** @return the error of a failed configuration, or null while the backend runs (tests, the health check) */
     synchronized String failure() {
-        return registration.failure();
+        return lifecycle.failure();
     }
 
     /** @return the current engine, or null when stopped or failed (the health check) */
@@ -138,7 +105,7 @@ public final class RedisBackendComponent implements Backend {
 
     @Deactivate
     synchronized void deactivate() {
-        registration.unregister();
+        lifecycle.deactivate();
         if (health != null) {
             try {
                 health.unregister();
@@ -152,14 +119,14 @@ public final class RedisBackendComponent implements Backend {
         if (r != null) {
             r.close();
         }
-        LOG.info("{}: Redis backend stopped", pid);
+        LOG.info("{}: Redis backend stopped", lifecycle.pid());
     }
 
     @Override
     public CompletionStage<Optional<Route>> route(HandshakeRequest request) {
         RedisRoutes r = routes;
         if (r == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException(pid + ": Redis backend stopped"));
+            return CompletableFuture.failedFuture(new IllegalStateException(lifecycle.pid() + ": Redis backend stopped"));
         }
         return r.route(request);
     }

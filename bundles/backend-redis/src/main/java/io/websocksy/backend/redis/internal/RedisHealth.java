@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -20,11 +21,18 @@ import io.websocksy.api.backend.BackendHealth;
  * nothing here blocks.
  */
 final class RedisHealth implements BackendHealth {
-    private final RedisBackendComponent backend;
+    private final Supplier<String> failure;
+    private final Supplier<RedisRoutes> routes;
     private final String instance;
 
-    RedisHealth(RedisBackendComponent backend, String instance) {
-        this.backend = backend;
+    /**
+     * @param failure  the backend's configuration error while it is failed, else null
+     * @param routes   the backend's current engine, or null when stopped or failed
+     * @param instance the configuration's instance name, for messages
+     */
+    RedisHealth(Supplier<String> failure, Supplier<RedisRoutes> routes, String instance) {
+        this.failure = failure;
+        this.routes = routes;
         this.instance = instance;
     }
 
@@ -36,18 +44,18 @@ final class RedisHealth implements BackendHealth {
      */
     static ServiceRegistration<BackendHealth> register(BundleContext context, RedisBackendComponent backend,
             String instance) {
-        return context.registerService(BackendHealth.class, new RedisHealth(backend, instance), null);
+        return context.registerService(BackendHealth.class, new RedisHealth(backend::failure, backend::routes, instance),
+                null);
     }
 
     @Override
     public CompletionStage<String> check() {
-        String failure = backend.failure();
-        if (failure != null) {
+        if (failure.get() != null) {
             // the failed configuration is reported by the backend's own failure health (BackendRegistration)
             return CompletableFuture.completedFuture("Redis backend " + instance
                     + " not started (configuration error reported separately): Redis not checked");
         }
-        RedisRoutes r = backend.routes();
+        RedisRoutes r = routes.get();
         if (r == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("Redis backend " + instance + " is stopped"));
         }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.Field;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -13,7 +12,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.websocksy.backend.registration.BackendRegistration;
 import io.websocksy.testing.RedisServer;
 
 /** The Redis backend's health against a real redis-server started here, stopped and started again. */
@@ -43,11 +41,7 @@ class RedisHealthTest {
         routes = new RedisRoutes(s, "websocksy.backend.redis~hc");
         routes.start();
         RedisRoutesTest.waitFor(routes::connected, 20);
-        RedisBackendComponent c = new RedisBackendComponent();
-        Field f = RedisBackendComponent.class.getDeclaredField("routes");
-        f.setAccessible(true);
-        f.set(c, routes);
-        return new RedisHealth(c, "hc");
+        return new RedisHealth(() -> null, () -> routes, "hc");
     }
 
     private static String answer(RedisHealth h) throws Exception {
@@ -81,11 +75,7 @@ class RedisHealthTest {
 
     @Test
     void aFailedConfigurationIsNotCheckedAgainstRedis() throws Exception {
-        RedisBackendComponent c = new RedisBackendComponent();
-        Field f = RedisBackendComponent.class.getDeclaredField("registration");
-        f.setAccessible(true);
-        ((BackendRegistration) f.get(c)).failed("x.cfg: timeout = 'abc': bad");
         assertEquals("Redis backend bad not started (configuration error reported separately): Redis not checked",
-                answer(new RedisHealth(c, "bad")));
+                answer(new RedisHealth(() -> "x.cfg: timeout = 'abc': bad", () -> null, "bad")));
     }
 }

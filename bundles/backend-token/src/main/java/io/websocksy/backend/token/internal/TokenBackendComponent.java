@@ -24,10 +24,9 @@ import io.websocksy.api.backend.Backend;
 import io.websocksy.api.backend.HandshakeRequest;
 import io.websocksy.api.backend.Route;
 import io.websocksy.api.backend.RouteException;
-import io.websocksy.api.config.ConfigKeys;
 import io.websocksy.api.token.TokenRoutes;
 import io.websocksy.api.token.TokenSource;
-import io.websocksy.backend.registration.BackendRegistration;
+import io.websocksy.backend.registration.BackendLifecycle;
 
 /**
  * The token-file backend: one instance per {@code websocksy.backend.token-<instance>.cfg}. Tokens are
@@ -46,92 +45,61 @@ public final class TokenBackendComponent implements Backend {
 
     private volatile TokenSettings settings;
     private volatile TokenTable table;
-    private volatile String pid = PID;
-    private Map<String, Object> props = Map.of(); // the configuration being applied; guarded by this
-    private String source = PID; // file and PID for messages; guarded by this
-    private BundleContext context; // guarded by this
     private ScheduledExecutorService poller; // guarded by this
-    private final BackendRegistration registration = new BackendRegistration(); // guarded by this
+    private final BackendLifecycle<TokenSettings> lifecycle = new BackendLifecycle<>("token backend", PID,
+            Config.class, LOG, this, false, new BackendLifecycle.Hooks<>() {
+                @Override
+                public void start(TokenSettings s) {
+                    TokenBackendComponent.this.start(s);
+                }
+
+                @Override
+                public void apply(TokenSettings s) {
+                    stop();
+                    TokenBackendComponent.this.start(s);
+                }
+
+                @Override
+                public String name(TokenSettings s) {
+                    return s.name;
+                }
+
+                @Override
+                public String describe(TokenSettings s) {
+                    return s.describe() + " (" + table.size() + " tokens)";
+                }
+            }); // guarded by this
     private String sourceProblem; // last reported unreadable-source message, touched by the poller only
 
     /**
      * Starts the backend; a configuration it cannot use leaves it active but unregistered (failed, one
-     * error line) until a corrected configuration arrives.
+     * error line) until a corrected configuration arrives ({@link BackendLifecycle}).
      */
     @Activate
     synchronized void activate(BundleContext context, Config config, Map<String, Object> props) {
-        this.context = context;
-        configured(props);
-        startOrFail(config, "active");
+        lifecycle.activate(context, props, instance -> TokenSettings.parse(config, instance));
     }
 
     /** Applies a changed configuration; a bad one is logged once and the previous one keeps serving. */
     @Modified
     synchronized void modified(Config config, Map<String, Object> props) {
-        configured(props);
-        if (registration.failure() != null) {
-            startOrFail(config, "started after a configuration update");
-            return;
-        }
-        TokenSettings s;
-        try {
-            s = parse(config);
-        } catch (IllegalArgumentException e) {
-            LOG.error("{}; keeping the previous configuration", BackendRegistration.named(source, e));
-            return;
-        }
-        stop();
-        start(s);
-        registration.rename(s.name);
-        LOG.info("{}: token backend modified: {} ({} tokens)", pid, s.describe(), table.size());
+        lifecycle.modified(props, instance -> TokenSettings.parse(config, instance));
     }
 
     @Deactivate
     synchronized void deactivate() {
-        registration.unregister();
+        lifecycle.deactivate();
         stop();
-        LOG.info("{}: token backend stopped", pid);
-    }
-
-    private void configured(Map<String, Object> props) {
-        this.props = props;
-        pid = BackendRegistration.pidOf(props, PID);
-        source = ConfigKeys.source(props, PID);
-    }
-
-    /**
-     * Checks the configuration's keys against the metatype ({@code Config}: an unknown or misspelt key is an
-     * error naming the file, the key and the closest known key), then parses it.
-     *
-     * @throws IllegalArgumentException naming the key and cause
-     */
-    private TokenSettings parse(Config config) {
-        ConfigKeys.of(Config.class).check(source, props);
-        return TokenSettings.parse(config, BackendRegistration.instanceOf(pid));
-    }
-
-    private void startOrFail(Config config, String verb) {
-        TokenSettings s;
-        try {
-            s = parse(config);
-        } catch (IllegalArgumentException e) {
-            String why = BackendRegistration.named(source, e);
-            registration.failed(context, pid, why);
-            LOG.error("token backend not started: {}", why);
-            return;
-        }
-        start(s);
-        registration.register(context, this, s.name);
-        LOG.info("{}: token backend {}: {} ({} tokens)", pid, verb, s.describe(), table.size());
+        LOG.info("{}: token backend stopped", lifecycle.pid());
     }
 
     /** @return the error of a failed configuration, or null while the backend runs (tests) */
     synchronized String failure() {
-        return registration.failure();
+        return lifecycle.failure();
     }
 
     private void start(TokenSettings s) {
-        TokenTable t = new TokenTable(s.source, m -> LOG.warn("{}: {}", pid, m));
+        TokenTable t = new TokenTable(s.source, m -> LOG.warn("{}: {}", lifecycle.pid(), m));
         settings = s;
         table = t;
         check(t);
@@ -143,7 +111,7 @@ public final class TokenBackendComponent implements Backend {
         });
         poller.scheduleWithFixedDelay(() -> {
             if (check(t)) {
-                LOG.info("{}: token source {} re-read: {} tokens", pid, s.source, t.size());
+                LOG.info("{}: token source {} re-read: {} tokens", lifecycle.pid(), s.source, t.size());
             }
         }, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -160,7 +128,7 @@ public final class TokenBackendComponent implements Backend {
         try {
             boolean changed = t.refresh();
             if (sourceProblem != null) {
-                LOG.info("{}: token source readable again", pid);
+                LOG.info("{}: token source readable again", lifecycle.pid());
                 sourceProblem = null;
             }
             return changed;
@@ -168,7 +136,7 @@ public final class TokenBackendComponent implements Backend {
             String m = e.getMessage();
             if (!String.valueOf(m).equals(sourceProblem)) {
                 sourceProblem = String.valueOf(m);
-                LOG.warn("{}: cannot read the token source: {}; serving the {} tokens read before", pid, m, t.size());
+                LOG.warn("{}: cannot read the token source: {}; serving the {} tokens read before", lifecycle.pid(), m, t.size());
             }
             return false;
         }
@@ -190,7 +158,7 @@ public final class TokenBackendComponent implements Backend {
         }
         Route r = TokenRoutes.route(e.peer, s.framing, s.framingConfig, s.protocol, s.token.offers(request),
                 s.peerProxy).build();
-        LOG.debug("{}: token {} -> {} ({})", pid, TokenSource.hash(token), e.peer, e.where);
+        LOG.debug("{}: token {} -> {} ({})", lifecycle.pid(), TokenSource.hash(token), e.peer, e.where);
         return CompletableFuture.completedFuture(Optional.of(r));
     }
 
