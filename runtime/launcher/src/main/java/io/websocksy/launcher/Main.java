@@ -113,7 +113,14 @@ public final class Main {
     }
 
     private int runFramework() {
-        Map<String, String> props = frameworkProperties();
+        Map<String, String> props;
+        try {
+            props = frameworkProperties();
+        } catch (IllegalStateException e) {
+            // the state directory in use by another process, or a cache directory that cannot be made: one line
+            err.println("websocksy: " + e.getMessage());
+            return EXIT_FAILURE;
+        }
         boolean hook = !"false".equalsIgnoreCase(props.get("felix.shutdown.hook"));
         Thread shutdown = new Thread(this::stopFramework, "websocksy-shutdown");
         try {
