@@ -311,6 +311,7 @@ public final class Main {
         if (primary && plan.runs("scale")) {
             scale(client, new Target("bridge", true, ports.wsScale()), bridge);
             scale(client, new Target("relay", false, relayScale), relay);
+            scaleCompressed(client, kind, bridge, bridgeT);
         }
         if (primary && plan.profile && (plan.runs("throughput") || plan.runs("latency") || plan.runs("churn"))) {
             profile(client, bridge, bridgeT);
@@ -387,17 +388,48 @@ public final class Main {
         res.throughput.add(new Results.TpCase(kind, conns, echo, m));
     }
 
+    /** Each connection sends {@code message} once and waits for its echo (at most 60 s for all). */
+    private static void echoOnce(List<Client.Conn> conns, io.netty.buffer.ByteBuf message) throws InterruptedException {
+        int size = message.readableBytes();
+        java.util.concurrent.CountDownLatch echoed = new java.util.concurrent.CountDownLatch(conns.size());
+        for (Client.Conn c : conns) {
+            long before = c.received;
+            c.receiver = (conn, bytes) -> { // the handler has added bytes to conn.received already
+                if (conn.received - before >= size && conn.received - bytes - before < size) {
+                    echoed.countDown();
+                }
+            };
+            c.ch.eventLoop().execute(() -> {
+                c.write(message.retainedDuplicate());
+                c.ch.flush();
+            });
+        }
+        if (!echoed.await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(echoed.getCount() + " of " + conns.size() + " connections got no echo");
+        }
+    }
+
+    /** The permessage-deflate listener (added once, by the compressed text echo or here). */
+    private Target deflateTarget(Client client, Net.Kind kind) throws Exception {
+        if (deflatePort == 0) {
+            int port = Net.freePort();
+            res.deployFiles.putAll(BridgeRuntime.writeDeflateListener(run.resolve("deploy-" + kind.id()), port));
+            Target z = new Target(BridgeRuntime.DEFLATE, true, port, false, true);
+            awaitEcho(client, z, Duration.ofSeconds(60));
+            deflatePort = port;
+        }
+        return new Target(BridgeRuntime.DEFLATE, true, deflatePort, false, true);
+    }
+
+    private int deflatePort;
+
     /**
      * Compressed text echo (issue 18): 64 KiB messages of JSON text, echoed through the bridge with and without
      * permessage-deflate; bytes on the wire against payload, and the runtime's CPU per MiB.
      */
     private void deflateEcho(Client client, Net.Kind kind, Proc bridge, Target plain) {
-        int port = Net.freePort();
         try {
-            Map<String, String> files = BridgeRuntime.writeDeflateListener(run.resolve("deploy-" + kind.id()), port);
-            res.deployFiles.putAll(files);
-            Target z = new Target(BridgeRuntime.DEFLATE, true, port, false, true);
-            awaitEcho(client, z, Duration.ofSeconds(60));
+            Target z = deflateTarget(client, kind);
             io.netty.buffer.ByteBuf text = textMessage();
             for (int conns : new int[] {1, 16}) {
                 for (Target t : List.of(new Target(plain.name(), true, plain.port(), false, true), z)) {
@@ -464,9 +496,43 @@ public final class Main {
     }
 
     private void scale(Client client, Target t, Proc server) {
+        scale(client, t, server, plan.scaleConnections, t.name(), null);
+    }
+
+    /**
+     * Per-connection memory with permessage-deflate (issue 18): {@value #COMPRESSED_SCALE} connections (at most
+     * the scale figure), each having echoed one 4 KiB message of JSON text, so that the bridge holds what a used
+     * connection keeps: with {@code compression = on} a compressor (context takeover) and a decompressor each.
+     * The same client (it offers permessage-deflate) against the plain listener, which declines, gives the
+     * baseline; the difference is what compression costs per connection.
+     */
+    private void scaleCompressed(Client client, Net.Kind kind, Proc bridge, Target plain) {
+        int n = Math.min(COMPRESSED_SCALE, plan.scaleConnections);
+        io.netty.buffer.ByteBuf text = textMessage();
+        io.netty.buffer.ByteBuf message = text.retainedSlice(0, 4096);
+        text.release();
+        try {
+            Target z = deflateTarget(client, kind);
+            scale(client, new Target(plain.name(), true, plain.port(), false, true), bridge, n,
+                    "bridge, one 4 KiB message each (deflate declined)", message);
+            scale(client, z, bridge, n, "bridge-deflate, one 4 KiB message each (compression = on)", message);
+        } catch (Exception e) {
+            problem("scale with compression (" + kind.id() + ")", e);
+        } finally {
+            message.release();
+        }
+    }
+
+    static final int COMPRESSED_SCALE = 2000;
+
+    /**
+     * @param n       connections to open
+     * @param label   the report's row name
+     * @param message when not null, each connection echoes one copy of it before the measure (and the canary)
+     */
+    private void scale(Client client, Target t, Proc server, int n, String label, io.netty.buffer.ByteBuf message) {
         List<Client.Conn> conns = List.of();
         try {
-            int n = plan.scaleConnections;
             Scenarios.Latency idle = Scenarios.latency(client, t, plan.canaryRate, 1000, plan.canaryMs);
             long heap0 = server.liveHeapBytes();
             long rss0 = server.rssBytes();
@@ -474,20 +540,23 @@ public final class Main {
             long o0 = System.nanoTime();
             conns = Scenarios.openIdle(client, t, n, 128, 180_000, failed);
             double openSecs = (System.nanoTime() - o0) / 1e9;
-            log("scale %s: %d of %d open (%d failed) in %.1f s", t.name(), conns.size(), n, failed.get(), openSecs);
+            log("scale %s: %d of %d open (%d failed) in %.1f s", label, conns.size(), n, failed.get(), openSecs);
+            if (message != null) {
+                echoOnce(conns, message);
+            }
             Thread.sleep(2000);
             long heap1 = server.liveHeapBytes();
             long rss1 = server.rssBytes();
             long fds1 = server.openFds();
             Scenarios.Latency loaded = Scenarios.latency(client, t, plan.canaryRate, 1000, plan.canaryMs);
             int held = (int) conns.stream().filter(c -> c.ch.isActive()).count();
-            Results.Scale s = new Results.Scale(t.name(), n, conns.size(), failed.get(), held, heap0, heap1, rss0,
+            Results.Scale s = new Results.Scale(label, n, conns.size(), failed.get(), held, heap0, heap1, rss0,
                     rss1, fds1, idle, loaded, openSecs);
             res.scale.add(s);
             log("scale %s: held %d, heap %.1f KiB/conn, RSS %.1f KiB/conn, canary p99 %.0f us (idle: %.0f us)",
-                    t.name(), held, s.heapPerConn() / 1024, s.rssPerConn() / 1024, loaded.micros(99), idle.micros(99));
+                    label, held, s.heapPerConn() / 1024, s.rssPerConn() / 1024, loaded.micros(99), idle.micros(99));
         } catch (Exception e) {
-            problem("scale " + t.name(), e);
+            problem("scale " + label, e);
         } finally {
             for (Client.Conn c : conns) {
                 c.ch.close();

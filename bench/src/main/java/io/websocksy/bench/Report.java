@@ -371,6 +371,11 @@ final class Report {
                 .append("holds two (client and peer), so the run opens ").append(plan.scaleConnections)
                 .append(" rather than 10 000; the load generator and the peer run in their own processes, each ")
                 .append("under its own limit.\n");
+        md.append("\nThe two rows with one 4 KiB message each (issue 18) hold ").append(Main.COMPRESSED_SCALE)
+                .append(" connections of a client that offers permessage-deflate and echo one 4 KiB message of JSON ")
+                .append("text on each before the measure: on the plain listener the offer is declined; with ")
+                .append("`compression = on` (level 6, window 15, context takeover) each connection then keeps a ")
+                .append("compressor and a decompressor, and the difference between the two rows is their cost.\n");
     }
 
     private void coldSection(StringBuilder md) {
