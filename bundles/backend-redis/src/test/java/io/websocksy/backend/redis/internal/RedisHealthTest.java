@@ -7,34 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.websocksy.testing.RedisServer;
 
 /** The Redis backend's health against a real redis-server started here, stopped and started again. */
-class RedisHealthTest {
-    private RedisServer redis;
-    private RedisRoutes routes;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        Assumptions.assumeTrue(RedisServer.available(), "redis-server/redis-cli not installed (apt-get install redis-server): skipped");
-        redis = new RedisServer().start();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (routes != null) {
-            routes.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
+class RedisHealthTest extends RealRedis {
     private RedisHealth health() throws Exception {
         RedisSettings s = RedisSettings.parse("main", "redis://127.0.0.1:" + redis.port + "/0", "route:", null, 500,
                 null, null, null, "v1", true, null);

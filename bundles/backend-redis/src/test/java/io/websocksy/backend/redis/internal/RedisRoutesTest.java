@@ -13,38 +13,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.websocksy.api.backend.BridgedConnection;
 import io.websocksy.api.backend.Route;
 import io.websocksy.api.backend.RouteException;
 import io.websocksy.api.token.FakeRequest;
-import io.websocksy.testing.RedisServer;
 
 /** Against a real redis-server started here (never a mock). */
-class RedisRoutesTest {
-    private RedisServer redis;
-    private RedisRoutes routes;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        Assumptions.assumeTrue(RedisServer.available(), "redis-server/redis-cli not installed (apt-get install redis-server): skipped");
-        redis = new RedisServer().start();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (routes != null) {
-            routes.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
+class RedisRoutesTest extends RealRedis {
     private RedisRoutes routes(String prefix, int timeout) throws Exception {
         RedisSettings s = RedisSettings.parse("main", "redis://127.0.0.1:" + redis.port + "/0", prefix, null, timeout,
                 null, null, null, "v1", true, null);
