@@ -138,13 +138,13 @@ public final class Bridge implements AutoCloseable {
         props.put("name", name);
         Configuration c = create(factoryPid, name, props);
         backendNames.add(name);
-        String filter = "(websocksy.backend.pid=" + c.getPid() + ")";
+        String filter = "(" + BackendHealth.PID + "=" + c.getPid() + ")";
         String[] why = new String[1];
         Poll.until(READY, factoryPid + " " + name + " to publish its failure", () -> {
             try {
                 ServiceReference<?>[] refs = ctx.getServiceReferences(BackendHealth.class.getName(), filter);
                 if (refs != null && refs.length > 0) {
-                    why[0] = String.valueOf(refs[0].getProperty("websocksy.backend.failure"));
+                    why[0] = String.valueOf(refs[0].getProperty(BackendHealth.FAILURE));
                     return true;
                 }
                 return false;

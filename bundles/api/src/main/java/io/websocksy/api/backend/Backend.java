@@ -14,13 +14,20 @@ import org.osgi.annotation.versioning.ConsumerType;
  * thread, so an implementation may block briefly (file or database look-ups); a slow answer delays
  * only its own client. An implementation whose {@code route} never blocks (it answers from memory or
  * hands the work to its own threads) may register with the service property
- * {@code websocksy.backend.inline = true}: the bridge then calls it on the connection's network thread,
+ * {@link #INLINE} {@code = true}: the bridge then calls it on the connection's network thread,
  * saving the hop to the route executor and back. Implementations must be thread-safe.
  */
 @ConsumerType
 public interface Backend {
     /** Service property holding the backend instance's name, e.g. {@code main}. */
     String NAME = "websocksy.backend.name";
+
+    /**
+     * Service property {@code websocksy.backend.inline}: {@code true} (a {@link Boolean}) when
+     * {@link #route(HandshakeRequest)} never blocks, so the bridge may call it on the connection's network
+     * thread instead of its route executor.
+     */
+    String INLINE = "websocksy.backend.inline";
 
     /**
      * Looks up the route of one connection.

@@ -13,6 +13,15 @@ import org.osgi.annotation.versioning.ConsumerType;
 @ConsumerType
 public interface BackendHealth {
     /**
+     * Service property of the health a backend publishes while it has refused its configuration (it then runs
+     * without a {@link Backend} service): the configuration's PID, e.g. {@code websocksy.backend.default~main}.
+     */
+    String PID = "websocksy.backend.pid";
+
+    /** Service property of that health: the one-line error (file, key and cause) it fails with. */
+    String FAILURE = "websocksy.backend.failure";
+
+    /**
      * Checks the backend without blocking the caller (the answer may come from another thread, and must come
      * within the backend's own timeout).
      *

@@ -70,7 +70,7 @@ public final class BackendLifecycle<S> {
      * @param metatype   the configuration annotation: its keys are the known ones
      * @param log        the component's logger
      * @param service    the component, registered as the {@link Backend}
-     * @param inline     whether {@code route()} never blocks ({@link BackendRegistration#INLINE})
+     * @param inline     whether {@code route()} never blocks ({@link Backend#INLINE})
      * @param hooks      the component's own start and apply
      */
     public BackendLifecycle(String kind, String factoryPid, Class<? extends Annotation> metatype, Logger log,

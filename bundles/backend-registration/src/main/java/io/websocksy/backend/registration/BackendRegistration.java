@@ -17,12 +17,11 @@ import io.websocksy.api.backend.BackendHealth;
  * renames the backend (the bridge then sees the old name go and the new one come), unregistered on
  * deactivation, also when the framework has already unregistered it because the bundle is stopping.
  * <p>
- * <p>
  * A configuration the backend cannot use does not fail the activation (SCR would keep the component in
  * FAILED ACTIVATION and ignore the corrected file, and log the error a second time): the component stays
  * active without a service, records the error here with {@link #failed}, and starts on the next
  * configuration update ({@link #failure} tells it so). While failed it publishes a {@link BackendHealth}
- * service that fails with the error (service properties {@value #PID_PROPERTY} and {@value #FAILURE_PROPERTY}),
+ * service that fails with the error (service properties {@link BackendHealth#PID} and {@link BackendHealth#FAILURE}),
  * so the health checks list the failed backend with its cause and the launcher agent can report the cause of
  * a bad command-line backend option.
  * <p>
@@ -37,25 +36,9 @@ public final class BackendRegistration {
     private boolean inline;
     private ServiceRegistration<BackendHealth> failedHealth;
 
-    /** Service property of the failed-backend {@link BackendHealth}: the configuration's PID. */
-    public static final String PID_PROPERTY = "websocksy.backend.pid";
-    /** Service property of the failed-backend {@link BackendHealth}: the one-line error. */
-    public static final String FAILURE_PROPERTY = "websocksy.backend.failure";
-
     /**
-     * The service property by which a backend tells the bridge that {@code route()} returns without
-     * blocking (its stage may complete later, elsewhere), so the bridge may call it on the network
-     * thread instead of handing each handshake to its route executor and back (docs/behaviour.md#handshake).
-     */
-    public static final String INLINE = "websocksy.backend.inline";
-
-    /** Registers {@code backend} under {@code name}; clears a recorded failure. */
-    public void register(BundleContext context, Backend backend, String name) {
-        register(context, backend, name, false);
-    }
-
-    /**
-     * Registers {@code backend} under {@code name}, with {@link #INLINE} when {@code inline}.
+     * Registers {@code backend} under {@code name}, with {@link Backend#INLINE} when {@code inline}; withdraws a
+     * published failure.
      *
      * @param inline true when the backend's {@code route()} never blocks
      */
@@ -68,15 +51,6 @@ public final class BackendRegistration {
     }
 
     /**
-     * Records that the configuration could not be used; the backend is not registered.
-     *
-     * @param why the one-line error (file, key and cause), already logged by the component
-     */
-    public void failed(String why) {
-        failure = why;
-    }
-
-    /**
      * Records that the configuration could not be used and publishes the failure as a {@link BackendHealth}
      * service (replacing an earlier one); the backend is not registered.
      *
@@ -85,11 +59,11 @@ public final class BackendRegistration {
      * @param why     the one-line error (file, key and cause), already logged by the component
      */
     public void failed(BundleContext context, String pid, String why) {
-        failed(why);
+        failure = why;
         withdrawFailure();
         Dictionary<String, Object> props = new Hashtable<>();
-        props.put(PID_PROPERTY, pid);
-        props.put(FAILURE_PROPERTY, why);
+        props.put(BackendHealth.PID, pid);
+        props.put(BackendHealth.FAILURE, why);
         BackendHealth h = () -> CompletableFuture.failedFuture(new IllegalStateException("backend not started: " + why));
         failedHealth = context.registerService(BackendHealth.class, h, props);
     }
@@ -166,7 +140,7 @@ public final class BackendRegistration {
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(Backend.NAME, name);
         if (inline) {
-            props.put(INLINE, Boolean.TRUE);
+            props.put(Backend.INLINE, Boolean.TRUE);
         }
         return props;
     }

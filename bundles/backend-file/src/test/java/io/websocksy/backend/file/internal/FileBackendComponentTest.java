@@ -91,7 +91,7 @@ class FileBackendComponentTest {
                         // a failed configuration's health (BackendRegistration.failed)
                         @SuppressWarnings("unchecked")
                         Dictionary<String, ?> d = (Dictionary<String, ?>) a[2];
-                        failures.add(String.valueOf(d.get("websocksy.backend.failure")));
+                        failures.add(String.valueOf(d.get(BackendHealth.FAILURE)));
                         return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ServiceRegistration.class},
                                 (p2, m2, a2) -> {
                                     if (m2.getName().equals("unregister")) {

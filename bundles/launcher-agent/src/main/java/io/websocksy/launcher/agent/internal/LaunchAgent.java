@@ -74,9 +74,6 @@ public final class LaunchAgent {
     static final String BACKEND_PID_PREFIX = "websocksy.backend.";
     /** The instance name of the listener and backend configurations, and the backend's default name. */
     static final String INSTANCE = "main";
-    /** Service properties of a failed backend's {@code BackendHealth} (BackendRegistration.PID_PROPERTY, FAILURE_PROPERTY). */
-    static final String FAILED_PID = "websocksy.backend.pid";
-    static final String FAILED_WHY = "websocksy.backend.failure";
 
     private static final Logger LOG = LoggerFactory.getLogger(LaunchAgent.class);
 
@@ -254,19 +251,19 @@ public final class LaunchAgent {
     /**
      * An active backend component has either published its {@code Backend} service under {@code name}, or
      * refused its configuration: then it stays active without a service and publishes its error as a failed
-     * {@code BackendHealth} with the configuration's PID ({@value #FAILED_PID} and {@value #FAILED_WHY}, the
+     * {@code BackendHealth} with the configuration's PID ({@link BackendHealth#PID} and {@link BackendHealth#FAILURE}, the
      * backends' shared {@code BackendRegistration}). Waits for one of the two.
      */
     private void awaitBackendService(String pid, String name, FailureMapper onFailure)
             throws LaunchFailure, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(startMillis);
         String running = "(" + Backend.NAME + "=" + Messages.ldapEscape(name) + ")";
-        String failed = "(" + FAILED_PID + "=" + Messages.ldapEscape(pid) + ")";
+        String failed = "(" + BackendHealth.PID + "=" + Messages.ldapEscape(pid) + ")";
         Object outcome = poll(deadline, () -> {
             try {
                 ServiceReference<?>[] why = context.getServiceReferences(BackendHealth.class.getName(), failed);
                 if (why != null && why.length > 0) {
-                    throw onFailure.map(String.valueOf(why[0].getProperty(FAILED_WHY)));
+                    throw onFailure.map(String.valueOf(why[0].getProperty(BackendHealth.FAILURE)));
                 }
                 ServiceReference<?>[] up = context.getServiceReferences(Backend.class.getName(), running);
                 return up != null && up.length > 0 ? Boolean.TRUE : null;
