@@ -43,20 +43,18 @@ public final class ConsoleSecurityProvider implements SecurityProvider {
      * @throws IllegalArgumentException when the user name or password is missing or malformed
      */
     public ConsoleSecurityProvider(ConsoleConfig config) {
-        {
-            String u = config.username();
-            if (u == null || u.isBlank()) {
-                throw new IllegalArgumentException("username is empty");
-            }
-            if (u.indexOf(':') >= 0) {
-                throw new IllegalArgumentException("username must not contain ':'");
-            }
-            this.user = u.strip();
-            this.username = user.getBytes(StandardCharsets.UTF_8);
-            this.password = PasswordCheck.parse(config.password());
-            String r = config.realm();
-            this.realm = r == null || r.isBlank() || r.indexOf('"') >= 0 ? "websocksy" : r;
+        String u = config.username();
+        if (u == null || u.isBlank()) {
+            throw new IllegalArgumentException("username is empty");
         }
+        if (u.indexOf(':') >= 0) {
+            throw new IllegalArgumentException("username must not contain ':'");
+        }
+        this.user = u.strip();
+        this.username = user.getBytes(StandardCharsets.UTF_8);
+        this.password = PasswordCheck.parse(config.password());
+        String r = config.realm();
+        this.realm = r == null || r.isBlank() || r.indexOf('"') >= 0 ? "websocksy" : r;
         if (password.plain()) {
             LOG.warn("{}.cfg holds the password itself; store a hash instead (README, 'Web Console': "
                     + "{pbkdf2-sha256}... or {sha-256}...)", ConsoleConfig.PID);

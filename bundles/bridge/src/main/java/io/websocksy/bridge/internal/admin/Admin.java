@@ -299,7 +299,7 @@ public final class Admin implements BridgeAdmin {
         f.completeOnTimeout(DryRunResult.failed(504, "backend '" + backend.name + "' did not answer within "
                 + s.connectTimeout + " s", listenerName, backend.name, null), s.connectTimeout, TimeUnit.SECONDS);
         try {
-            RouteCheck.ask(runtime.routeExecutor(), backend.service, request, (route, failure) -> {
+            RouteCheck.ask(runtime.routeExecutor(), backend, request, (route, failure) -> {
                 try {
                     RouteCheck.Outcome out = RouteCheck.check(backend, request, route, failure, framers);
                     if (out.ok()) {

@@ -53,44 +53,38 @@ public final class RouteCheck {
     }
 
     /**
-     * Asks the backend on the route executor; {@code done} runs on whatever thread completes the
-     * backend's stage (or on the executor when the backend throws).
+     * Asks the backend for a route: on the route executor, or on the calling thread when the backend's service
+     * says {@link Backend#INLINE} (its {@code route()} never blocks: the hop to the executor and back is saved).
+     * {@code done} runs on whatever thread completes the backend's stage (or where {@code route()} threw).
      *
      * @throws RejectedExecutionException when the route executor is saturated (the caller answers 503)
      */
-    public static void ask(Executor routeExecutor, Backend backend, Request req,
+    public static void ask(Executor routeExecutor, ServiceTable.Entry<Backend> backend, Request req,
             BiConsumer<Optional<Route>, Throwable> done) {
-        routeExecutor.execute(() -> askHere(backend, req, done));
+        if (inline(backend)) {
+            askHere(backend.service, req, done);
+        } else {
+            routeExecutor.execute(() -> askHere(backend.service, req, done));
+        }
     }
 
-    /**
-     * The service property with which a backend says its {@code route()} never blocks (set by the
-     * shipped default and file backends): the bridge then asks it on the network thread, saving the
-     * hop to the route executor and back per handshake.
-     */
-    public static final String INLINE = "websocksy.backend.inline";
-
-    /** @return true when the backend's service says {@link #INLINE} */
-    public static boolean inline(ServiceTable.Entry<Backend> backend) {
-        Object v = backend.ref == null ? null : backend.ref.getProperty(INLINE);
+    private static boolean inline(ServiceTable.Entry<Backend> backend) {
+        Object v = backend.ref == null ? null : backend.ref.getProperty(Backend.INLINE);
         return Boolean.TRUE.equals(v) || "true".equals(v);
     }
 
-    /** Asks the backend on the calling thread; {@code done} runs where the backend's stage completes. */
-    public static void askHere(Backend backend, Request req, BiConsumer<Optional<Route>, Throwable> done) {
-        {
-            CompletionStage<Optional<Route>> stage;
-            try {
-                stage = backend.route(req);
-                if (stage == null) {
-                    throw new IllegalStateException("route() returned null");
-                }
-            } catch (Throwable t) {
-                done.accept(null, t);
-                return;
+    private static void askHere(Backend backend, Request req, BiConsumer<Optional<Route>, Throwable> done) {
+        CompletionStage<Optional<Route>> stage;
+        try {
+            stage = backend.route(req);
+            if (stage == null) {
+                throw new IllegalStateException("route() returned null");
             }
-            stage.whenComplete(done);
+        } catch (Throwable t) {
+            done.accept(null, t);
+            return;
         }
+        stage.whenComplete(done);
     }
 
     /**

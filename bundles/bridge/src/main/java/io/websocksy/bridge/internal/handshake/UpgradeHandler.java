@@ -135,11 +135,7 @@ public final class UpgradeHandler extends ChannelInboundHandlerAdapter {
                     ctx.executor().execute(() -> routed(ctx, req, valid, backend, r, t));
                 }
             };
-            if (RouteCheck.inline(backend)) {
-                RouteCheck.askHere(backend.service, req, done);
-            } else {
-                RouteCheck.ask(context.routeExecutor(), backend.service, req, done);
-            }
+            RouteCheck.ask(context.routeExecutor(), backend, req, done);
         } catch (RejectedExecutionException e) {
             reject(ctx, 503, "route executor saturated");
         }
